@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Crescendo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "crescendo", targets: ["crescendo"]),
+        .executable(name: "crescendo-bench", targets: ["crescendo-bench"]),
+        .library(name: "CrescendoCore", targets: ["CrescendoCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The domain: data model, values, change-data-capture decisions, the store protocol.
+        // Imports no database or network package.
+        .target(
+            name: "CrescendoCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Reading input files (CSV, JSON Lines, gzip) and turning rows into validated changes.
+        .target(
+            name: "CrescendoIngest",
+            dependencies: [
+                "CrescendoCore",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CrescendoSQLite",
+            dependencies: [
+                "CrescendoCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CrescendoPostgres",
+            dependencies: [
+                "CrescendoCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "CrescendoSample", swiftSettings: strict),
+        // Wiring shared by the executables: opening a store from its URL, terminal output.
+        .target(
+            name: "CrescendoApp",
+            dependencies: ["CrescendoCore", "CrescendoIngest", "CrescendoSQLite", "CrescendoPostgres", "CrescendoSample"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CrescendoBenchmarks",
+            dependencies: ["CrescendoApp", "CrescendoSample"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "crescendo",
+            dependencies: ["CrescendoApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "crescendo-bench",
+            dependencies: ["CrescendoBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CrescendoCoreTests", dependencies: ["CrescendoCore"], swiftSettings: strict),
+        .testTarget(name: "CrescendoIngestTests", dependencies: ["CrescendoIngest"], swiftSettings: strict),
+        .testTarget(name: "CrescendoSampleTests", dependencies: ["CrescendoSample"], swiftSettings: strict),
+        .testTarget(
+            name: "CrescendoStoreTests",
+            dependencies: ["CrescendoApp", "CrescendoSample"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CrescendoCLITests",
+            dependencies: ["CrescendoApp"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,91 @@
+/// Calendar arithmetic on plain integers, for the hot path of ingestion where Foundation's
+/// `Calendar` and `DateFormatter` cost more than the rest of a row's work.
+///
+/// The day-number conversions are Howard Hinnant's public-domain `days_from_civil` algorithms.
+public enum CivilTime {
+    /// Days since 1970-01-01 for a proleptic Gregorian date.
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// "YYYY-MM-DD".
+    public static func isoDate(days: Int) -> String {
+        let (y, m, d) = civilFromDays(days)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        appendDigits(&bytes, y, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(&bytes, m, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(&bytes, d, width: 2)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// "YYYY-MM-DDTHH:MM:SS.ffffffZ": fixed width, so text order is time order in every engine.
+    public static func iso8601(micros: Int64) -> String {
+        var days = Int(micros / 86_400_000_000)
+        var rest = Int(micros % 86_400_000_000)
+        if rest < 0 {
+            rest += 86_400_000_000
+            days -= 1
+        }
+        let (y, m, d) = civilFromDays(days)
+        let seconds = rest / 1_000_000
+        let fraction = rest % 1_000_000
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendDigits(&bytes, y, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(&bytes, m, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(&bytes, d, width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(&bytes, seconds / 3600, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(&bytes, seconds / 60 % 60, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(&bytes, seconds % 60, width: 2)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(&bytes, fraction, width: 6)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendDigits(_ bytes: inout [UInt8], _ value: Int, width: Int) {
+        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        var rest = value
+        var index = width - 1
+        while index >= 0 {
+            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
+        }
+        bytes.append(contentsOf: digits)
+    }
+}

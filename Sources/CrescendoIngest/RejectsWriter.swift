@@ -1,0 +1,67 @@
+import CrescendoCore
+import Foundation
+
+/// Writes rejected rows as CSV (`_line,_field,_reason` then the input's own columns, so a person
+/// can fix the rows and feed the file back), to a temporary file renamed into place when closed.
+struct RejectsWriter {
+    let path: String
+    private let temporaryPath: String
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+
+    init(path: String, columns: [String]) throws(CrescendoError) {
+        self.path = path
+        temporaryPath = path + ".partial"
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil), let handle = FileHandle(forWritingAtPath: temporaryPath) else {
+            throw CrescendoError(.unwritableOutput, "\(path): cannot write the rejects file")
+        }
+        self.handle = handle
+        append(["_line", "_field", "_reason"] + columns)
+    }
+
+    mutating func write(_ rejection: Rejection, values: [String?]?, columns: [String]) throws(CrescendoError) {
+        var row = [String(rejection.line), rejection.field ?? "", rejection.reason]
+        if let values { row += values.map { $0 ?? "" } }
+        append(row)
+        if buffer.count > 1 << 16 { try flush() }
+    }
+
+    mutating func close() throws(CrescendoError) {
+        try flush()
+        do {
+            try handle.close()
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+        } catch {
+            throw CrescendoError(.unwritableOutput, "\(path): cannot write the rejects file", cause: SendableDescription(error))
+        }
+    }
+
+    private mutating func flush() throws(CrescendoError) {
+        guard !buffer.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw CrescendoError(.unwritableOutput, "\(path): cannot write the rejects file", cause: SendableDescription(error))
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func append(_ fields: [String]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+            if needsQuotes {
+                buffer.append(UInt8(ascii: "\""))
+                for byte in field.utf8 {
+                    if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+                    buffer.append(byte)
+                }
+                buffer.append(UInt8(ascii: "\""))
+            } else {
+                buffer.append(contentsOf: field.utf8)
+            }
+        }
+        buffer.append(10)
+    }
+}

@@ -1,0 +1,206 @@
+import CrescendoCore
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresStore {
+    public func ingest(_ entity: Entity, of model: DataModel, from source: some ChangeBatchSource) async throws -> IngestCounts {
+        try await perform("ingest into \(entity.name)") {
+            try await client.withTransaction(logger: logger) { connection -> IngestCounts in
+                var ingestion = PostgresIngestion(entity: entity, model: model, connection: connection, logger: self.logger)
+                while let batch = try source.nextBatch() {
+                    try await ingestion.apply(batch)
+                }
+                return ingestion.counts
+            }
+        }
+    }
+}
+
+/// One ingestion inside its transaction: each batch costs a handful of statements whatever its
+/// size, with every value bound as one `text[]` per column.
+struct PostgresIngestion {
+    let entity: Entity
+    let connection: PostgresConnection
+    let logger: Logger
+    let keyPositions: [Int]
+    let upsertSQL: String
+    let lookupSQL: String
+    let deleteSQL: String
+    var links: [LinkCheck]
+    var hasTombstones = true
+    var counts = IngestCounts()
+    let deletedAt: String
+
+    struct LinkCheck {
+        let link: Link
+        let target: Entity
+        let positions: [Int]
+        var present: Set<String> = []
+        let cacheable: Bool
+    }
+
+    static let presentCacheLimit = 500_000
+
+    init(entity: Entity, model: DataModel, connection: PostgresConnection, logger: Logger) {
+        self.entity = entity
+        self.connection = connection
+        self.logger = logger
+        keyPositions = entity.keyPositions
+        upsertSQL = PostgresSchema.bulkUpsert(entity)
+        lookupSQL = Self.keyLookup(entity, extra: ", \(Self.versionNumber(entity))")
+        deleteSQL = "DELETE FROM \(PostgresSchema.quote(entity.name)) WHERE \(PostgresSchema.keyIn(entity))"
+        links = entity.links.compactMap { link in
+            guard let target = model.entity(named: link.target) else { return nil }
+            return LinkCheck(link: link, target: target, positions: link.fields.compactMap(entity.fieldIndex(named:)), cacheable: target.name != entity.name)
+        }
+        deletedAt = CivilTime.iso8601(micros: Int64(Date().timeIntervalSince1970 * 1_000_000))
+    }
+
+    /// `SELECT k::text, … [extra] FROM entity WHERE (keys) IN (unnest of key arrays)`.
+    static func keyLookup(_ entity: Entity, extra: String = "") -> String {
+        let keys = entity.key.map { "\(PostgresSchema.quote($0))::text" }.joined(separator: ", ")
+        return "SELECT \(keys)\(extra) FROM \(PostgresSchema.quote(entity.name)) WHERE \(PostgresSchema.keyIn(entity))"
+    }
+
+    /// The version column as the planner's number: microseconds for a timestamp.
+    static func versionNumber(_ entity: Entity) -> String {
+        let column = PostgresSchema.quote(entity.version)
+        return entity.field(named: entity.version)?.type == .timestamp
+            ? "(extract(epoch FROM \(column)) * 1000000)::bigint" : "\(column)::bigint"
+    }
+
+    mutating func apply(_ batch: ChangeBatch) async throws {
+        let changes = batch.changes
+        guard !changes.isEmpty else { return }
+        let stored = try await storedStates(changes)
+        let plan = ChangePlanner.plan(changes, stored: stored)
+        counts += plan.counts
+
+        if !plan.rowDeletes.isEmpty {
+            try await run(deleteSQL, keyArrays(plan.rowDeletes.map { changes[$0] }))
+        }
+        if !plan.tombstoneClears.isEmpty {
+            try await run("DELETE FROM crescendo_tombstones WHERE entity = $1 AND key = ANY($2::text[])", [
+                PostgresTextArray([entity.name]), PostgresTextArray(plan.tombstoneClears.map { changes[$0].key }),
+            ], scalarFirst: true)
+        }
+        if !plan.rowWrites.isEmpty {
+            var columns = [[String?]](repeating: [], count: entity.fields.count)
+            for position in columns.indices { columns[position].reserveCapacity(plan.rowWrites.count) }
+            for index in plan.rowWrites {
+                let values = changes[index].values
+                for position in values.indices { columns[position].append(values[position].text) }
+            }
+            try await run(upsertSQL, columns.map(PostgresTextArray.init))
+        }
+        if !plan.tombstoneWrites.isEmpty {
+            let written = plan.tombstoneWrites.map { changes[$0] }
+            var binds = PostgresBindings()
+            binds.append(entity.name)
+            binds.append(deletedAt)
+            binds.append(PostgresTextArray(written.map(\.key)))
+            binds.append(PostgresTextArray(written.map { String($0.version) }))
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO crescendo_tombstones (entity, key, version, deleted_at)
+                SELECT $1, u.c0, u.c1::bigint, $2 FROM \(PostgresSchema.unnest(count: 2, first: 3))
+                ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, deleted_at = excluded.deleted_at
+                """, binds: binds), logger: logger)
+            hasTombstones = true
+        }
+        if !links.isEmpty, !plan.rowWrites.isEmpty {
+            try await countOrphans(plan.rowWrites.map { changes[$0] })
+        }
+    }
+
+    private func keyArrays(_ changes: [Change]) -> [PostgresTextArray] {
+        keyPositions.map { position in PostgresTextArray(changes.map { $0.values[position].text }) }
+    }
+
+    private func run(_ sql: String, _ arrays: [PostgresTextArray], scalarFirst: Bool = false) async throws {
+        var binds = PostgresBindings(capacity: arrays.count)
+        for (index, array) in arrays.enumerated() {
+            if scalarFirst, index == 0, let name = array.elements.first ?? nil { binds.append(name) } else { binds.append(array) }
+        }
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+    }
+
+    private mutating func storedStates(_ changes: [Change]) async throws -> [String: StoredState] {
+        var seen = Set<String>()
+        var unique: [Change] = []
+        unique.reserveCapacity(changes.count)
+        for change in changes where seen.insert(change.key).inserted { unique.append(change) }
+        var states: [String: StoredState] = [:]
+        var binds = PostgresBindings()
+        for array in keyArrays(unique) { binds.append(array) }
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: lookupSQL, binds: binds), logger: logger)
+        for try await row in rows {
+            var cells = row.makeIterator()
+            var parts: [String] = []
+            for _ in keyPositions { parts.append(try cells.next()?.decode(String.self) ?? "") }
+            let version = try cells.next()?.decode(Int64.self) ?? 0
+            states[parts.joined(separator: "\u{1F}")] = .live(version: version)
+        }
+        if hasTombstones {
+            var found = false
+            var tombstoneBinds = PostgresBindings()
+            tombstoneBinds.append(entity.name)
+            tombstoneBinds.append(PostgresTextArray(unique.map(\.key)))
+            let tombstones = try await connection.query(PostgresQuery(
+                unsafeSQL: "SELECT key, version FROM crescendo_tombstones WHERE entity = $1 AND key = ANY($2::text[])", binds: tombstoneBinds
+            ), logger: logger)
+            for try await (key, version) in tombstones.decode((String, Int64).self) {
+                found = true
+                if states[key] == nil { states[key] = .tombstone(version: version) }
+            }
+            if !found, counts.deleted == 0 {
+                // Skip the lookup for later batches when the entity has no tombstones at all.
+                var anyBinds = PostgresBindings()
+                anyBinds.append(entity.name)
+                let any = try await connection.query(PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM crescendo_tombstones WHERE entity = $1)", binds: anyBinds), logger: logger)
+                for try await exists in any.decode(Bool.self) { hasTombstones = exists }
+            }
+        }
+        return states
+    }
+
+    private mutating func countOrphans(_ written: [Change]) async throws {
+        var missingByLink: [Set<String>] = []
+        for linkIndex in links.indices {
+            let check = links[linkIndex]
+            var unknown: [String: [Value]] = [:]
+            for change in written {
+                let values = check.positions.map { change.values[$0] }
+                if values.contains(where: \.isNull) { continue }
+                let key = Change.keyText(values)
+                if !check.present.contains(key) { unknown[key] = values }
+            }
+            var found: Set<String> = []
+            if !unknown.isEmpty {
+                let keys = Array(unknown.values)
+                var binds = PostgresBindings()
+                for position in check.target.key.indices { binds.append(PostgresTextArray(keys.map { $0[position].text })) }
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.keyLookup(check.target), binds: binds), logger: logger)
+                for try await row in rows {
+                    var parts: [String] = []
+                    for cell in row { parts.append(try cell.decode(String.self)) }
+                    found.insert(parts.joined(separator: "\u{1F}"))
+                }
+            }
+            if check.cacheable, check.present.count < Self.presentCacheLimit { links[linkIndex].present.formUnion(found) }
+            missingByLink.append(Set(unknown.keys).subtracting(found))
+        }
+        guard missingByLink.contains(where: { !$0.isEmpty }) else { return }
+        for change in written {
+            var dangling = false
+            for (check, missing) in zip(links, missingByLink) where !missing.isEmpty {
+                let values = check.positions.map { change.values[$0] }
+                if !values.contains(where: \.isNull), missing.contains(Change.keyText(values)) {
+                    counts.orphansByLink[check.link.name, default: 0] += 1
+                    dangling = true
+                }
+            }
+            if dangling { counts.orphans += 1 }
+        }
+    }
+}

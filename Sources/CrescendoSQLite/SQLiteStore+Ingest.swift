@@ -1,0 +1,188 @@
+import CrescendoCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func ingest(_ entity: Entity, of model: DataModel, from source: some ChangeBatchSource) async throws -> IngestCounts {
+        // The source is pulled only inside this one write closure, on GRDB's writer queue.
+        nonisolated(unsafe) let source: any ChangeBatchSource = source
+        return try await perform("ingest into \(entity.name)") {
+            try await self.pool.write { db -> IngestCounts in
+                var ingestion = try SQLiteIngestion(entity: entity, model: model, db: db)
+                while let batch = try source.nextBatch() {
+                    try ingestion.apply(batch, db)
+                }
+                return ingestion.counts
+            }
+        }
+    }
+}
+
+/// The statements and caches of one ingestion, inside its write transaction.
+struct SQLiteIngestion {
+    let entity: Entity
+    let keyPositions: [Int]
+    let upsert: RawStatement
+    let deleteRow: Statement
+    let writeTombstone: Statement
+    let clearTombstone: Statement
+    var hasTombstones: Bool
+    var links: [LinkCheck]
+    var counts = IngestCounts()
+    let deletedAt: String
+
+    /// Orphan detection for one link: which parents exist, remembered (up to a bound) across batches.
+    struct LinkCheck {
+        let link: Link
+        let target: Entity
+        let positions: [Int]
+        var present: Set<String> = []
+        let cacheable: Bool
+    }
+
+    static let lookupChunk = 500
+    static let presentCacheLimit = 500_000
+
+    init(entity: Entity, model: DataModel, db: Database) throws {
+        self.entity = entity
+        keyPositions = entity.keyPositions
+        upsert = RawStatement(try db.makeStatement(sql: SQLiteSchema.upsert(entity)))
+        deleteRow = try db.makeStatement(sql: "DELETE FROM \(SQLiteSchema.quote(entity.name)) WHERE \(SQLiteSchema.keyCondition(entity))")
+        writeTombstone = try db.makeStatement(sql: """
+            INSERT INTO crescendo_tombstones (entity, key, version, deleted_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, deleted_at = excluded.deleted_at
+            """)
+        clearTombstone = try db.makeStatement(sql: "DELETE FROM crescendo_tombstones WHERE entity = ? AND key = ?")
+        hasTombstones = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM crescendo_tombstones WHERE entity = ?)", arguments: [entity.name]) ?? false
+        links = entity.links.compactMap { link in
+            guard let target = model.entity(named: link.target) else { return nil }
+            return LinkCheck(link: link, target: target, positions: link.fields.compactMap(entity.fieldIndex(named:)), cacheable: target.name != entity.name)
+        }
+        deletedAt = CivilTime.iso8601(micros: Int64(Date().timeIntervalSince1970 * 1_000_000))
+    }
+
+    mutating func apply(_ batch: ChangeBatch, _ db: Database) throws {
+        let changes = batch.changes
+        guard !changes.isEmpty else { return }
+        let stored = try storedStates(changes, db)
+        let plan = ChangePlanner.plan(changes, stored: stored)
+        counts += plan.counts
+
+        for index in plan.rowDeletes {
+            let change = changes[index]
+            try deleteRow.execute(arguments: StatementArguments(keyPositions.map { SQLiteValues.databaseValue(change.values[$0], entity.fields[$0].type) }))
+        }
+        for index in plan.tombstoneClears {
+            try clearTombstone.execute(arguments: [entity.name, changes[index].key])
+        }
+        for index in plan.rowWrites {
+            let values = changes[index].values
+            for position in values.indices {
+                upsert.bind(values[position], at: Int32(position + 1))
+            }
+            try upsert.step(db)
+        }
+        for index in plan.tombstoneWrites {
+            let change = changes[index]
+            try writeTombstone.execute(arguments: [entity.name, change.key, change.version, deletedAt])
+            hasTombstones = true
+        }
+        if !links.isEmpty, !plan.rowWrites.isEmpty {
+            try countOrphans(plan.rowWrites.map { changes[$0] }, db)
+        }
+    }
+
+    /// The stored versions (rows and tombstones) of the batch's keys.
+    private func storedStates(_ changes: [Change], _ db: Database) throws -> [String: StoredState] {
+        var states: [String: StoredState] = [:]
+        var seen = Set<String>()
+        var unique: [Change] = []
+        unique.reserveCapacity(changes.count)
+        for change in changes where seen.insert(change.key).inserted { unique.append(change) }
+
+        let keyColumns = entity.key.map(SQLiteSchema.quote).joined(separator: ", ")
+        let versionColumn = SQLiteSchema.quote(entity.version)
+        var start = 0
+        while start < unique.count {
+            let chunk = unique[start..<min(start + Self.lookupChunk, unique.count)]
+            start += chunk.count
+            let sql = "SELECT \(keyColumns), \(versionColumn) FROM \(SQLiteSchema.quote(entity.name)) WHERE \(SQLiteSchema.keyIn(entity.key, count: chunk.count))"
+            var arguments: [DatabaseValue] = []
+            arguments.reserveCapacity(chunk.count * keyPositions.count)
+            for change in chunk {
+                for position in keyPositions { arguments.append(SQLiteValues.databaseValue(change.values[position], entity.fields[position].type)) }
+            }
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                let key = (0..<keyPositions.count).map { SQLiteValues.keyText(row[$0]) }.joined(separator: "\u{1F}")
+                if let version = SQLiteValues.versionNumber(row[keyPositions.count]) { states[key] = .live(version: version) }
+            }
+            if hasTombstones {
+                let tombstoneSQL = "SELECT key, version FROM crescendo_tombstones WHERE entity = ? AND key IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
+                var tombstoneArguments: [DatabaseValue] = [entity.name.databaseValue]
+                tombstoneArguments += chunk.map { $0.key.databaseValue }
+                let tombstones = try Row.fetchCursor(db.cachedStatement(sql: tombstoneSQL), arguments: StatementArguments(tombstoneArguments))
+                while let row = try tombstones.next() {
+                    let key: String = row[0]
+                    if states[key] == nil { states[key] = .tombstone(version: row[1]) }
+                }
+            }
+        }
+        return states
+    }
+
+    /// Counts written rows whose links point at parents that are not stored.
+    private mutating func countOrphans(_ written: [Change], _ db: Database) throws {
+        var missingByLink: [Set<String>] = []
+        for linkIndex in links.indices {
+            let check = links[linkIndex]
+            var unknown: [String: [Value]] = [:]
+            for change in written {
+                let values = check.positions.map { change.values[$0] }
+                if values.contains(where: \.isNull) { continue }
+                let key = Change.keyText(values)
+                if !check.present.contains(key) { unknown[key] = values }
+            }
+            let found = try existingKeys(of: check.target, among: Array(unknown.values), db)
+            if check.cacheable, check.present.count < Self.presentCacheLimit {
+                links[linkIndex].present.formUnion(found)
+            }
+            missingByLink.append(Set(unknown.keys).subtracting(found))
+        }
+        guard missingByLink.contains(where: { !$0.isEmpty }) else { return }
+        for change in written {
+            var dangling = false
+            for (check, missing) in zip(links, missingByLink) where !missing.isEmpty {
+                let values = check.positions.map { change.values[$0] }
+                if !values.contains(where: \.isNull), missing.contains(Change.keyText(values)) {
+                    counts.orphansByLink[check.link.name, default: 0] += 1
+                    dangling = true
+                }
+            }
+            // A row counts once in `orphans`, however many of its links dangle.
+            if dangling { counts.orphans += 1 }
+        }
+    }
+
+    /// The canonical key texts of those `keys` that `target` holds.
+    private func existingKeys(of target: Entity, among keys: [[Value]], _ db: Database) throws -> Set<String> {
+        var found: Set<String> = []
+        let keyTypes = target.keyPositions.map { target.fields[$0].type }
+        let columns = target.key.map(SQLiteSchema.quote).joined(separator: ", ")
+        var start = 0
+        while start < keys.count {
+            let chunk = keys[start..<min(start + Self.lookupChunk, keys.count)]
+            start += chunk.count
+            let sql = "SELECT \(columns) FROM \(SQLiteSchema.quote(target.name)) WHERE \(SQLiteSchema.keyIn(target.key, count: chunk.count))"
+            var arguments: [DatabaseValue] = []
+            for values in chunk {
+                for (value, type) in zip(values, keyTypes) { arguments.append(SQLiteValues.databaseValue(value, type)) }
+            }
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                found.insert((0..<target.key.count).map { SQLiteValues.keyText(row[$0]) }.joined(separator: "\u{1F}"))
+            }
+        }
+        return found
+    }
+}
