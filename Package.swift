@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrescendoCLITests",
-            dependencies: ["CrescendoApp"],
+            dependencies: ["crescendo"],
             swiftSettings: strict
         ),
     ]

@@ -57,6 +57,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var database: String
     /// `sslmode=require` (or verify-full) in the URL asks for TLS; loopback defaults to plain.
     public var requireTLS: Bool
+    /// `?schema=NAME` keeps a workspace in its own schema, so one database can hold several.
+    public var schema: String?
 
     public init(url text: String) throws(CrescendoError) {
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
@@ -70,9 +72,19 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         database = path.isEmpty ? user : path
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         requireTLS = ["require", "verify-ca", "verify-full"].contains(mode)
+        schema = components.queryItems?.first { $0.name == "schema" }?.value
+        if let schema, !Self.isSafeIdentifier(schema) {
+            throw CrescendoError(.invalidStoreURL, "schema \"\(schema)\" is not a safe identifier (lowercase letters, digits and _, starting with a letter)")
+        }
+    }
+
+    static func isSafeIdentifier(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, first >= 97, first <= 122, bytes.count <= 63 else { return false }
+        return bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
     }
 
     public var description: String {
-        "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+        "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" + (schema.map { "?schema=\($0)" } ?? "")
     }
 }

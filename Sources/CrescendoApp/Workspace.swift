@@ -24,7 +24,7 @@ public enum Workspace {
         case .postgres(let postgres):
             let configuration = PostgresStore.Configuration(
                 host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password,
-                database: postgres.database, requireTLS: postgres.requireTLS
+                database: postgres.database, requireTLS: postgres.requireTLS, schema: postgres.schema
             )
             return try await PostgresStore.withStore(configuration) { store in try await body(store) }
         }

@@ -21,18 +21,24 @@ public final class PostgresStore: WorkspaceStore {
         public var password: String?
         public var database: String
         public var requireTLS: Bool
+        /// The schema that holds the workspace (created when missing); nil for the user's default.
+        /// Must be a safe identifier: the caller validates it.
+        public var schema: String?
 
-        public init(host: String, port: Int, user: String, password: String?, database: String, requireTLS: Bool = false) {
+        public init(host: String, port: Int, user: String, password: String?, database: String, requireTLS: Bool = false, schema: String? = nil) {
             self.host = host
             self.port = port
             self.user = user
             self.password = password
             self.database = database
             self.requireTLS = requireTLS
+            self.schema = schema
         }
 
         /// The location without its password, for messages.
-        public var redacted: String { "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" }
+        public var redacted: String {
+            "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" + (schema.map { "?schema=\($0)" } ?? "")
+        }
     }
 
     init(client: PostgresClient, logger: Logger, name: String) {
@@ -50,24 +56,50 @@ public final class PostgresStore: WorkspaceStore {
         )
         clientConfiguration.options.maximumConnections = 4
         clientConfiguration.options.connectTimeout = .seconds(10)
+        if let schema = configuration.schema {
+            // Every pooled connection starts with the workspace's schema first on its search path.
+            clientConfiguration.options.additionalStartupParameters = [("search_path", schema)]
+        }
         var logger = Logger(label: "crescendo.postgres")
         logger.logLevel = .critical
+        try await probe(configuration, logger: logger)
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             let store = PostgresStore(client: client, logger: logger, name: configuration.redacted)
-            try await store.prepare()
+            try await store.prepare(schema: configuration.schema)
             return try await body(store)
+        }
+    }
+
+    /// One direct connection before the pool starts: the pool retries a refused connection for
+    /// a minute before giving up, while a person at a terminal wants the server's reason now.
+    static func probe(_ configuration: Configuration, logger: Logger) async throws {
+        let connectionConfiguration = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.user,
+            password: configuration.password, database: configuration.database,
+            tls: configuration.requireTLS ? .require(try .init(configuration: .makeClientConfiguration())) : .disable
+        )
+        do {
+            let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            throw CrescendoError(.storeFailure, "cannot connect to \(configuration.redacted): \(explain(error))")
+        } catch {
+            throw CrescendoError(.storeFailure, "cannot connect to \(configuration.redacted): \(error)")
         }
     }
 
     /// Creates the engine's own tables once per database; an advisory lock keeps two processes
     /// starting together from racing on the catalog.
-    func prepare() async throws {
+    func prepare(schema: String?) async throws {
         try await perform("prepare the workspace") {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(7298110113)", logger: self.logger)
+                if let schema {
+                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(PostgresSchema.quote(schema))"), logger: self.logger)
+                }
                 try await connection.query("""
                     CREATE TABLE IF NOT EXISTS crescendo_model_versions (
                         version integer PRIMARY KEY,
@@ -146,6 +178,13 @@ public final class PostgresStore: WorkspaceStore {
 
     public func close() async throws {}
 
+    /// Drops a workspace schema and everything in it; for tests and for deleting a workspace.
+    public func dropSchema(_ schema: String) async throws {
+        try await perform("drop schema \(schema)") {
+            _ = try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(PostgresSchema.quote(schema)) CASCADE"), logger: logger)
+        }
+    }
+
     /// Runs a store operation, turning PostgreSQL's errors into one that says what was being done,
     /// with the server's own message (PSQLError hides it from `description` on purpose).
     func perform<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
@@ -162,6 +201,8 @@ public final class PostgresStore: WorkspaceStore {
             }
             if let closureError = error.closureError { throw closureError }
             throw CrescendoError(.storeFailure, "\(name): cannot \(what): \(String(reflecting: error))")
+        } catch let error as DecodingError {
+            throw CrescendoError(.storeFailure, "\(name): cannot \(what): the stored model cannot be read (\(error))")
         }
     }
 

@@ -37,7 +37,7 @@ public struct ModelLoader: Sendable {
         }
         let model = reader.readModel(top, at: root)
         var problems = reader.problems
-        if let model, problems.isEmpty {
+        if let model {
             var validator = ModelValidator(model: model, marks: reader.marks)
             problems += validator.validate()
         }
