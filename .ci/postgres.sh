@@ -135,21 +135,22 @@ _crescendo_pg_write_state() {
     local state
     state="$(_crescendo_pg_state_file)"
     {
-        printf 'CRESCENDO_PG_DIR=%q\n' "$CRESCENDO_PG_DIR"
-        printf 'CRESCENDO_PG_PORTNUM=%q\n' "$CRESCENDO_PG_PORTNUM"
-        printf 'CRESCENDO_PG_BINDIR=%q\n' "$CRESCENDO_PG_BINDIR"
+        printf 'CRESCENDO_PG_DIR=%s\n' "$CRESCENDO_PG_DIR"
+        printf 'CRESCENDO_PG_PORTNUM=%s\n' "$CRESCENDO_PG_PORTNUM"
+        printf 'CRESCENDO_PG_BINDIR=%s\n' "$CRESCENDO_PG_BINDIR"
     } >"$state"
 }
 
 # Loads the state file into CRESCENDO_PG_DIR/PORTNUM/BINDIR; fails if none.
 _crescendo_pg_load_state() {
-    local state line key value
+    local state key value
     state="$(_crescendo_pg_state_file)"
-    [[ -r "$state" ]] || return 1
+    # Plain KEY=VALUE lines, never eval'ed; ignore a file someone else owns.
+    [[ -r "$state" && -O "$state" ]] || return 1
     while IFS='=' read -r key value; do
         case "$key" in
             CRESCENDO_PG_DIR | CRESCENDO_PG_PORTNUM | CRESCENDO_PG_BINDIR)
-                printf -v "$key" '%s' "$(eval "printf '%s' $value")" ;;
+                printf -v "$key" '%s' "$value" ;;
         esac
     done <"$state"
     [[ -n "${CRESCENDO_PG_DIR:-}" && -n "${CRESCENDO_PG_PORTNUM:-}" && -n "${CRESCENDO_PG_BINDIR:-}" ]]
@@ -291,7 +292,7 @@ stop_postgres() {
     local state recorded=""
     state="$(_crescendo_pg_state_file)"
     [[ -r "$state" ]] && recorded="$(sed -n 's/^CRESCENDO_PG_DIR=//p' "$state")"
-    if [[ -z "$recorded" || "$(eval "printf '%s' $recorded")" == "$CRESCENDO_PG_DIR" ]]; then
+    if [[ -z "$recorded" || "$recorded" == "$CRESCENDO_PG_DIR" ]]; then
         rm -f -- "$state"
     fi
     unset CRESCENDO_PG_DIR CRESCENDO_PG_PORTNUM CRESCENDO_PG_OWNED CRESCENDO_TEST_POSTGRES

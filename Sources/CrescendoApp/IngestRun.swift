@@ -80,7 +80,7 @@ public struct IngestRun: Sendable {
             }
         }
         let ingestor = try open(input)
-        var counts = try await store.ingest(entity, of: model, from: ingestor)
+        var counts = try await store.ingest(entity, of: model, from: PrefetchingBatchSource(ingestor))
         counts.read = ingestor.report.counts.read
         counts.rejected = ingestor.report.counts.rejected
         return (counts, ingestor.report)

@@ -21,11 +21,7 @@ public enum Workspace {
                 try? await store.close()
                 throw error
             }
-        case .postgres(let postgres):
-            let configuration = PostgresStore.Configuration(
-                host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password,
-                database: postgres.database, requireTLS: postgres.requireTLS, schema: postgres.schema
-            )
+        case .postgres(let configuration):
             return try await PostgresStore.withStore(configuration) { store in try await body(store) }
         }
     }

@@ -23,6 +23,9 @@ public final class Ingestor<Reader: RecordReader>: ChangeBatchSource {
     private var finished = false
     private let keyPositions: [Int]
     private let versionPosition: Int
+    /// The fields an upsert (all) and a delete (key and version) read, computed once.
+    private let upsertPositions: [Int]
+    private let deletePositions: [Int]
     private let defaults: [Value?]
 
     public init(reader: Reader, entity: Entity, model: DataModel, options: IngestOptions) {
@@ -32,6 +35,8 @@ public final class Ingestor<Reader: RecordReader>: ChangeBatchSource {
         parser = ValueParser(timeZone: TimeZone(identifier: model.timeZone) ?? TimeZone(identifier: "UTC")!)
         keyPositions = entity.keyPositions
         versionPosition = entity.versionPosition
+        upsertPositions = Array(entity.fields.indices)
+        deletePositions = entity.keyPositions + [entity.versionPosition]
         let parser = parser
         defaults = entity.fields.map { field in
             guard let text = field.defaultValue, case .success(let value) = parser.parse(text, for: field) else { return nil }
@@ -97,8 +102,7 @@ public final class Ingestor<Reader: RecordReader>: ChangeBatchSource {
             }
         }
         var values = [Value](repeating: .null, count: entity.fields.count)
-        let positions = kind == .delete ? keyPositions + [versionPosition] : Array(entity.fields.indices)
-        for fieldIndex in positions {
+        for fieldIndex in kind == .delete ? deletePositions : upsertPositions {
             let field = entity.fields[fieldIndex]
             let column = mapping.columnOfField[fieldIndex]
             let text = column.flatMap { $0 < record.values.count ? record.values[$0] : nil }

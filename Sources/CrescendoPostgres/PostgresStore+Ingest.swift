@@ -8,9 +8,11 @@ extension PostgresStore {
         try await perform("ingest into \(entity.name)") {
             try await client.withTransaction(logger: logger) { connection -> IngestCounts in
                 var ingestion = PostgresIngestion(entity: entity, model: model, connection: connection, logger: self.logger)
+                try await ingestion.start()
                 while let batch = try source.nextBatch() {
                     try await ingestion.apply(batch)
                 }
+                try await ingestion.finish()
                 return ingestion.counts
             }
         }
@@ -27,20 +29,13 @@ struct PostgresIngestion {
     let upsertSQL: String
     let lookupSQL: String
     let deleteSQL: String
-    var links: [LinkCheck]
+    var parents: [ParentCheck]
     var hasTombstones = true
+    /// Secondary indexes dropped for a load into an empty table and built again, each in one pass,
+    /// at the end of the same transaction.
+    var deferredIndexes: [StoredIndex] = []
     var counts = IngestCounts()
     let deletedAt: String
-
-    struct LinkCheck {
-        let link: Link
-        let target: Entity
-        let positions: [Int]
-        var present: Set<String> = []
-        let cacheable: Bool
-    }
-
-    static let presentCacheLimit = 500_000
 
     init(entity: Entity, model: DataModel, connection: PostgresConnection, logger: Logger) {
         self.entity = entity
@@ -50,11 +45,25 @@ struct PostgresIngestion {
         upsertSQL = PostgresSchema.bulkUpsert(entity)
         lookupSQL = Self.keyLookup(entity, extra: ", \(Self.versionNumber(entity))")
         deleteSQL = "DELETE FROM \(PostgresSchema.quote(entity.name)) WHERE \(PostgresSchema.keyIn(entity))"
-        links = entity.links.compactMap { link in
-            guard let target = model.entity(named: link.target) else { return nil }
-            return LinkCheck(link: link, target: target, positions: link.fields.compactMap(entity.fieldIndex(named:)), cacheable: target.name != entity.name)
-        }
+        parents = ParentCheck.checks(for: entity, in: model)
         deletedAt = CivilTime.iso8601(micros: Int64(Date().timeIntervalSince1970 * 1_000_000))
+    }
+
+    mutating func start() async throws {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT NOT EXISTS (SELECT 1 FROM \(PostgresSchema.quote(entity.name)))"), logger: logger)
+        var empty = false
+        for try await value in rows.decode(Bool.self) { empty = value }
+        guard empty else { return }
+        deferredIndexes = entity.storedIndexes
+        for index in deferredIndexes {
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP INDEX IF EXISTS \(PostgresSchema.quote(index.name))"), logger: logger)
+        }
+    }
+
+    func finish() async throws {
+        for index in deferredIndexes {
+            try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.createIndex(index)), logger: logger)
+        }
     }
 
     /// `SELECT k::text, … [extra] FROM entity WHERE (keys) IN (unnest of key arrays)`.
@@ -108,7 +117,7 @@ struct PostgresIngestion {
                 """, binds: binds), logger: logger)
             hasTombstones = true
         }
-        if !links.isEmpty, !plan.rowWrites.isEmpty {
+        if !parents.isEmpty, !plan.rowWrites.isEmpty {
             try await countOrphans(plan.rowWrites.map { changes[$0] })
         }
     }
@@ -164,43 +173,25 @@ struct PostgresIngestion {
         return states
     }
 
+    /// Counts written rows whose links point at parents that are not stored.
     private mutating func countOrphans(_ written: [Change]) async throws {
-        var missingByLink: [Set<String>] = []
-        for linkIndex in links.indices {
-            let check = links[linkIndex]
-            var unknown: [String: [Value]] = [:]
-            for change in written {
-                let values = check.positions.map { change.values[$0] }
-                if values.contains(where: \.isNull) { continue }
-                let key = Change.keyText(values)
-                if !check.present.contains(key) { unknown[key] = values }
-            }
+        for index in parents.indices {
+            let unknown = parents[index].unknownParents(of: written)
             var found: Set<String> = []
             if !unknown.isEmpty {
                 let keys = Array(unknown.values)
+                let target = parents[index].target
                 var binds = PostgresBindings()
-                for position in check.target.key.indices { binds.append(PostgresTextArray(keys.map { $0[position].text })) }
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.keyLookup(check.target), binds: binds), logger: logger)
+                for position in target.key.indices { binds.append(PostgresTextArray(keys.map { $0[position].text })) }
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.keyLookup(target), binds: binds), logger: logger)
                 for try await row in rows {
                     var parts: [String] = []
                     for cell in row { parts.append(try cell.decode(String.self)) }
                     found.insert(parts.joined(separator: "\u{1F}"))
                 }
             }
-            if check.cacheable, check.present.count < Self.presentCacheLimit { links[linkIndex].present.formUnion(found) }
-            missingByLink.append(Set(unknown.keys).subtracting(found))
+            parents[index].record(unknown: unknown, found: found)
         }
-        guard missingByLink.contains(where: { !$0.isEmpty }) else { return }
-        for change in written {
-            var dangling = false
-            for (check, missing) in zip(links, missingByLink) where !missing.isEmpty {
-                let values = check.positions.map { change.values[$0] }
-                if !values.contains(where: \.isNull), missing.contains(Change.keyText(values)) {
-                    counts.orphansByLink[check.link.name, default: 0] += 1
-                    dangling = true
-                }
-            }
-            if dangling { counts.orphans += 1 }
-        }
+        ParentCheck.tally(written, checks: parents, into: &counts)
     }
 }

@@ -14,7 +14,7 @@ public final class PostgresStore: WorkspaceStore {
     let name: String
 
     /// What to connect to. TLS is off unless `requireTLS` (loopback and private networks).
-    public struct Configuration: Sendable {
+    public struct Configuration: Sendable, Equatable {
         public var host: String
         public var port: Int
         public var user: String
@@ -224,7 +224,7 @@ enum PostgresValues {
         case .integer: return Int64(text).map(Value.integer) ?? .text(text)
         case .decimal: return .decimal(text)
         case .boolean: return .boolean(text == "true" || text == "t")
-        case .timestamp: return ValueParser().parseTimestamp(text).map(Value.timestamp) ?? .text(text)
+        case .timestamp: return ValueParser.utc.parseTimestamp(text).map(Value.timestamp) ?? .text(text)
         default: return .text(text)
         }
     }

@@ -12,6 +12,7 @@ extension SQLiteStore {
                 while let batch = try source.nextBatch() {
                     try ingestion.apply(batch, db)
                 }
+                try ingestion.finish(db)
                 return ingestion.counts
             }
         }
@@ -27,21 +28,18 @@ struct SQLiteIngestion {
     let writeTombstone: Statement
     let clearTombstone: Statement
     var hasTombstones: Bool
-    var links: [LinkCheck]
+    var parents: [ParentCheck]
     var counts = IngestCounts()
     let deletedAt: String
-
-    /// Orphan detection for one link: which parents exist, remembered (up to a bound) across batches.
-    struct LinkCheck {
-        let link: Link
-        let target: Entity
-        let positions: [Int]
-        var present: Set<String> = []
-        let cacheable: Bool
-    }
+    /// For a single-field key: `SELECT version WHERE key = ?`, one B-tree seek per key.
+    let versionLookup: RawStatement?
+    /// Secondary indexes dropped for a load into an empty table, built again (sorted, in one pass)
+    /// at the end of the same transaction.
+    let deferredIndexes: [StoredIndex]
+    /// `SELECT 1 FROM parent WHERE key = ?` per linked entity with a single-field key.
+    let parentLookups: [String: RawStatement]
 
     static let lookupChunk = 500
-    static let presentCacheLimit = 500_000
 
     init(entity: Entity, model: DataModel, db: Database) throws {
         self.entity = entity
@@ -54,11 +52,32 @@ struct SQLiteIngestion {
             """)
         clearTombstone = try db.makeStatement(sql: "DELETE FROM crescendo_tombstones WHERE entity = ? AND key = ?")
         hasTombstones = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM crescendo_tombstones WHERE entity = ?)", arguments: [entity.name]) ?? false
-        links = entity.links.compactMap { link in
-            guard let target = model.entity(named: link.target) else { return nil }
-            return LinkCheck(link: link, target: target, positions: link.fields.compactMap(entity.fieldIndex(named:)), cacheable: target.name != entity.name)
+        parents = ParentCheck.checks(for: entity, in: model)
+        var parentLookups: [String: RawStatement] = [:]
+        for check in parents where check.target.key.count == 1 && parentLookups[check.target.name] == nil {
+            parentLookups[check.target.name] = RawStatement(try db.makeStatement(
+                sql: "SELECT 1 FROM \(SQLiteSchema.quote(check.target.name)) WHERE \(SQLiteSchema.quote(check.target.key[0])) = ?"
+            ))
+        }
+        self.parentLookups = parentLookups
+        let table = SQLiteSchema.quote(entity.name)
+        if entity.key.count == 1 {
+            versionLookup = RawStatement(try db.makeStatement(sql: "SELECT \(SQLiteSchema.quote(entity.version)) FROM \(table) WHERE \(SQLiteSchema.quote(entity.key[0])) = ?"))
+        } else {
+            versionLookup = nil
+        }
+        let empty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table))") ?? false
+        deferredIndexes = empty ? entity.storedIndexes : []
+        for index in deferredIndexes {
+            try db.execute(sql: "DROP INDEX IF EXISTS \(SQLiteSchema.quote(index.name))")
         }
         deletedAt = CivilTime.iso8601(micros: Int64(Date().timeIntervalSince1970 * 1_000_000))
+    }
+
+    func finish(_ db: Database) throws {
+        for index in deferredIndexes {
+            try db.execute(sql: SQLiteSchema.createIndex(index))
+        }
     }
 
     mutating func apply(_ batch: ChangeBatch, _ db: Database) throws {
@@ -87,7 +106,7 @@ struct SQLiteIngestion {
             try writeTombstone.execute(arguments: [entity.name, change.key, change.version, deletedAt])
             hasTombstones = true
         }
-        if !links.isEmpty, !plan.rowWrites.isEmpty {
+        if !parents.isEmpty, !plan.rowWrites.isEmpty {
             try countOrphans(plan.rowWrites.map { changes[$0] }, db)
         }
     }
@@ -100,6 +119,34 @@ struct SQLiteIngestion {
         unique.reserveCapacity(changes.count)
         for change in changes where seen.insert(change.key).inserted { unique.append(change) }
 
+        if let versionLookup {
+            let keyPosition = keyPositions[0]
+            for change in unique {
+                if let version = try versionLookup.fetchVersion(change.values[keyPosition], db) { states[change.key] = .live(version: version) }
+            }
+        } else {
+            try compositeStates(unique, into: &states, db)
+        }
+        if hasTombstones {
+            var start = 0
+            while start < unique.count {
+                let chunk = unique[start..<min(start + Self.lookupChunk, unique.count)]
+                start += chunk.count
+                let tombstoneSQL = "SELECT key, version FROM crescendo_tombstones WHERE entity = ? AND key IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
+                var tombstoneArguments: [DatabaseValue] = [entity.name.databaseValue]
+                tombstoneArguments += chunk.map { $0.key.databaseValue }
+                let tombstones = try Row.fetchCursor(db.cachedStatement(sql: tombstoneSQL), arguments: StatementArguments(tombstoneArguments))
+                while let row = try tombstones.next() {
+                    let key: String = row[0]
+                    if states[key] == nil { states[key] = .tombstone(version: row[1]) }
+                }
+            }
+        }
+        return states
+    }
+
+    /// Stored versions for composite keys, 500 keys a query with row-value IN.
+    private func compositeStates(_ unique: [Change], into states: inout [String: StoredState], _ db: Database) throws {
         let keyColumns = entity.key.map(SQLiteSchema.quote).joined(separator: ", ")
         let versionColumn = SQLiteSchema.quote(entity.version)
         var start = 0
@@ -117,56 +164,26 @@ struct SQLiteIngestion {
                 let key = (0..<keyPositions.count).map { SQLiteValues.keyText(row[$0]) }.joined(separator: "\u{1F}")
                 if let version = SQLiteValues.versionNumber(row[keyPositions.count]) { states[key] = .live(version: version) }
             }
-            if hasTombstones {
-                let tombstoneSQL = "SELECT key, version FROM crescendo_tombstones WHERE entity = ? AND key IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
-                var tombstoneArguments: [DatabaseValue] = [entity.name.databaseValue]
-                tombstoneArguments += chunk.map { $0.key.databaseValue }
-                let tombstones = try Row.fetchCursor(db.cachedStatement(sql: tombstoneSQL), arguments: StatementArguments(tombstoneArguments))
-                while let row = try tombstones.next() {
-                    let key: String = row[0]
-                    if states[key] == nil { states[key] = .tombstone(version: row[1]) }
-                }
-            }
         }
-        return states
     }
 
     /// Counts written rows whose links point at parents that are not stored.
     private mutating func countOrphans(_ written: [Change], _ db: Database) throws {
-        var missingByLink: [Set<String>] = []
-        for linkIndex in links.indices {
-            let check = links[linkIndex]
-            var unknown: [String: [Value]] = [:]
-            for change in written {
-                let values = check.positions.map { change.values[$0] }
-                if values.contains(where: \.isNull) { continue }
-                let key = Change.keyText(values)
-                if !check.present.contains(key) { unknown[key] = values }
-            }
-            let found = try existingKeys(of: check.target, among: Array(unknown.values), db)
-            if check.cacheable, check.present.count < Self.presentCacheLimit {
-                links[linkIndex].present.formUnion(found)
-            }
-            missingByLink.append(Set(unknown.keys).subtracting(found))
+        for index in parents.indices {
+            let unknown = parents[index].unknownParents(of: written)
+            let found = try existingKeys(of: parents[index].target, among: Array(unknown.values), db)
+            parents[index].record(unknown: unknown, found: found)
         }
-        guard missingByLink.contains(where: { !$0.isEmpty }) else { return }
-        for change in written {
-            var dangling = false
-            for (check, missing) in zip(links, missingByLink) where !missing.isEmpty {
-                let values = check.positions.map { change.values[$0] }
-                if !values.contains(where: \.isNull), missing.contains(Change.keyText(values)) {
-                    counts.orphansByLink[check.link.name, default: 0] += 1
-                    dangling = true
-                }
-            }
-            // A row counts once in `orphans`, however many of its links dangle.
-            if dangling { counts.orphans += 1 }
-        }
+        ParentCheck.tally(written, checks: parents, into: &counts)
     }
 
     /// The canonical key texts of those `keys` that `target` holds.
     private func existingKeys(of target: Entity, among keys: [[Value]], _ db: Database) throws -> Set<String> {
         var found: Set<String> = []
+        if let lookup = parentLookups[target.name] {
+            for key in keys where try lookup.exists(key[0], db) { found.insert(key[0].text ?? "") }
+            return found
+        }
         let keyTypes = target.keyPositions.map { target.fields[$0].type }
         let columns = target.key.map(SQLiteSchema.quote).joined(separator: ", ")
         var start = 0

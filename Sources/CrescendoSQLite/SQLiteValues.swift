@@ -31,7 +31,7 @@ enum SQLiteValues {
             if type == .integer { return .integer(Int64(number)) }
             return .text(String(number))
         case .string(let text):
-            if type == .timestamp, let micros = ValueParser().parseTimestamp(text) { return .timestamp(micros) }
+            if type == .timestamp, let micros = ValueParser.utc.parseTimestamp(text) { return .timestamp(micros) }
             return .text(text)
         case .blob(let data):
             return .text(String(decoding: data, as: UTF8.self))
@@ -59,7 +59,7 @@ enum SQLiteValues {
     static func versionNumber(_ stored: DatabaseValue) -> Int64? {
         switch stored.storage {
         case .int64(let number): number
-        case .string(let text): ValueParser().parseTimestamp(text)
+        case .string(let text): ValueParser.utc.parseTimestamp(text)
         default: nil
         }
     }
@@ -90,7 +90,9 @@ struct RawStatement {
         case .boolean(let flag):
             sqlite3_bind_int64(handle, index, flag ? 1 : 0)
         case .timestamp(let micros):
-            bindText(CivilTime.iso8601(micros: micros), at: index)
+            CivilTime.withISO8601(micros: micros) { bytes in
+                _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+            }
         }
     }
 
@@ -98,6 +100,44 @@ struct RawStatement {
         var text = text
         text.withUTF8 { buffer in
             _ = sqlite3_bind_text(statement.sqliteStatement, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(buffer.count), Self.transient)
+        }
+    }
+
+    /// Binds one key value, runs the query and reads its first column as a version number
+    /// (an integer, or a timestamp's text as microseconds); nil when there is no row.
+    func fetchVersion(_ key: Value, _ db: Database) throws -> Int64? {
+        let handle = statement.sqliteStatement
+        bind(key, at: 1)
+        defer { sqlite3_reset(handle) }
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW:
+            switch sqlite3_column_type(handle, 0) {
+            case SQLITE_INTEGER:
+                return sqlite3_column_int64(handle, 0)
+            case SQLITE_TEXT:
+                guard let text = sqlite3_column_text(handle, 0) else { return nil }
+                let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 0)))
+                return ValueParser.utc.parseTimestamp(String(decoding: bytes, as: UTF8.self))
+            default:
+                return nil
+            }
+        case SQLITE_DONE:
+            return nil
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+        }
+    }
+
+    /// Binds one key value and tells whether the query returns a row.
+    func exists(_ key: Value, _ db: Database) throws -> Bool {
+        let handle = statement.sqliteStatement
+        bind(key, at: 1)
+        defer { sqlite3_reset(handle) }
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
         }
     }
 

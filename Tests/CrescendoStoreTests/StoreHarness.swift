@@ -43,10 +43,9 @@ func withFreshStore<T: Sendable>(
     defer { folder.remove() }
     let location = try freshLocation(engine, folder: folder)
     let result = try await Workspace.withStore(location) { store in try await body(store, folder) }
-    if case .postgres(let postgres) = location, let schema = postgres.schema {
-        try await PostgresStore.withStore(.init(host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: postgres.database)) { store in
-            try await store.dropSchema(schema)
-        }
+    if case .postgres(var postgres) = location, let schema = postgres.schema {
+        postgres.schema = nil
+        try await PostgresStore.withStore(postgres) { store in try await store.dropSchema(schema) }
     }
     return result
 }

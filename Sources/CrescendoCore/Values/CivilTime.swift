@@ -49,6 +49,18 @@ public enum CivilTime {
 
     /// "YYYY-MM-DDTHH:MM:SS.ffffffZ": fixed width, so text order is time order in every engine.
     public static func iso8601(micros: Int64) -> String {
+        withISO8601(micros: micros) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The ISO 8601 text of a timestamp in a stack buffer, for binding without allocating a String.
+    public static func withISO8601<T>(micros: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { buffer in
+            writeISO8601(micros: micros, into: buffer)
+            return try body(UnsafeBufferPointer(buffer))
+        }
+    }
+
+    private static func writeISO8601(micros: Int64, into out: UnsafeMutableBufferPointer<UInt8>) {
         var days = Int(micros / 86_400_000_000)
         var rest = Int(micros % 86_400_000_000)
         if rest < 0 {
@@ -57,24 +69,27 @@ public enum CivilTime {
         }
         let (y, m, d) = civilFromDays(days)
         let seconds = rest / 1_000_000
-        let fraction = rest % 1_000_000
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(27)
-        appendDigits(&bytes, y, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(&bytes, m, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(&bytes, d, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(&bytes, seconds / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(&bytes, seconds / 60 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(&bytes, seconds % 60, width: 2)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(&bytes, fraction, width: 6)
-        bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                out[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(y, 4, at: 0)
+        out[4] = UInt8(ascii: "-")
+        put(m, 2, at: 5)
+        out[7] = UInt8(ascii: "-")
+        put(d, 2, at: 8)
+        out[10] = UInt8(ascii: "T")
+        put(seconds / 3600, 2, at: 11)
+        out[13] = UInt8(ascii: ":")
+        put(seconds / 60 % 60, 2, at: 14)
+        out[16] = UInt8(ascii: ":")
+        put(seconds % 60, 2, at: 17)
+        out[19] = UInt8(ascii: ".")
+        put(rest % 1_000_000, 6, at: 20)
+        out[26] = UInt8(ascii: "Z")
     }
 
     private static func appendDigits(_ bytes: inout [UInt8], _ value: Int, width: Int) {

@@ -13,6 +13,9 @@ public struct ValueParser: Sendable {
         self.timeZone = timeZone
     }
 
+    /// For reading back what the engines stored, where timestamps always carry their zone.
+    public static let utc = ValueParser()
+
     /// Parses `text` for `field`; nil (or empty text) means null, an error where the field is not nullable.
     public func parse(_ text: String?, for field: Field) -> Result<Value, ValueProblem> {
         guard let text, !text.isEmpty else {
@@ -37,7 +40,8 @@ public struct ValueParser: Sendable {
             default: return .failure(ValueProblem("\(quoted(text)) is not a boolean (expected true or false)"))
             }
         case .date:
-            if let days = Self.parseDate(text.utf8) { return .success(.text(CivilTime.isoDate(days: days))) }
+            // Canonical input ("YYYY-MM-DD", checked to be a real day) is kept as it is.
+            if Self.parseDate(text.utf8) != nil { return .success(.text(text)) }
             return .failure(ValueProblem("\(quoted(text)) is not a date (expected YYYY-MM-DD)"))
         case .timestamp:
             if let micros = parseTimestamp(text) { return .success(.timestamp(micros)) }
@@ -93,43 +97,43 @@ public struct ValueParser: Sendable {
     /// ISO 8601: a date, then `T` or a space and HH:MM[:SS[.fraction]], then `Z` or ±HH[:MM]; without
     /// a zone the workspace zone applies. A date alone is midnight in the workspace zone.
     public func parseTimestamp(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 10, let days = Self.parseDate(bytes[0..<10]) else { return nil }
+        var text = text
+        return text.withUTF8 { parseTimestamp(bytes: $0) }
+    }
+
+    private func parseTimestamp(bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard bytes.count >= 10, let days = Self.parseDate(UnsafeBufferPointer(rebasing: bytes[0..<10])) else { return nil }
         var index = 10
         var seconds = 0
         var micros = 0
-        if index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "t") else { return nil }
+        func two() -> Int? {
+            guard index + 2 <= bytes.count else { return nil }
+            let a = bytes[index], b = bytes[index + 1]
+            guard a >= 48, a <= 57, b >= 48, b <= 57 else { return nil }
+            index += 2
+            return Int(a - 48) * 10 + Int(b - 48)
+        }
+        func skip(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
             index += 1
-            func two() -> Int? {
-                guard index + 2 <= bytes.count else { return nil }
-                let a = bytes[index], b = bytes[index + 1]
-                guard a >= 48, a <= 57, b >= 48, b <= 57 else { return nil }
-                index += 2
-                return Int(a - 48) * 10 + Int(b - 48)
-            }
-            func colon() -> Bool {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-                index += 1
-                return true
-            }
-            guard let hour = two(), hour < 24, colon(), let minute = two(), minute < 60 else { return nil }
+            return true
+        }
+        if index < bytes.count {
+            guard skip(UInt8(ascii: "T")) || skip(UInt8(ascii: " ")) || skip(UInt8(ascii: "t")) else { return nil }
+            guard let hour = two(), hour < 24, skip(UInt8(ascii: ":")), let minute = two(), minute < 60 else { return nil }
             var second = 0
-            if index < bytes.count, bytes[index] == UInt8(ascii: ":") {
-                index += 1
+            if skip(UInt8(ascii: ":")) {
                 guard let parsed = two(), parsed < 61 else { return nil }
                 second = min(parsed, 59)
-                if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",") {
-                    index += 1
+                if skip(UInt8(ascii: ".")) || skip(UInt8(ascii: ",")) {
                     var scale = 100_000
-                    var any = false
+                    let start = index
                     while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
                         micros += Int(bytes[index] - 48) * scale
                         scale /= 10
                         index += 1
-                        any = true
                     }
-                    guard any else { return nil }
+                    guard index > start else { return nil }
                 }
             }
             seconds = hour * 3600 + minute * 60 + second
@@ -142,22 +146,23 @@ public struct ValueParser: Sendable {
             offset = timeZone.secondsFromGMT(for: date.addingTimeInterval(-Double(offset)))
             return local - Int64(offset) * 1_000_000
         }
-        if bytes[index] == UInt8(ascii: " ") { index += 1 }
+        _ = skip(UInt8(ascii: " "))
         guard index < bytes.count else { return nil }
-        switch bytes[index] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            return index + 1 == bytes.count ? local : nil
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            let sign = bytes[index] == UInt8(ascii: "+") ? 1 : -1
-            let rest = Array(bytes[(index + 1)...]).filter { $0 != UInt8(ascii: ":") }
-            guard rest.count == 2 || rest.count == 4, rest.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-            let hours = Int(rest[0] - 48) * 10 + Int(rest[1] - 48)
-            let minutes = rest.count == 4 ? Int(rest[2] - 48) * 10 + Int(rest[3] - 48) : 0
-            guard hours <= 18, minutes < 60 else { return nil }
-            return local - Int64(sign * (hours * 3600 + minutes * 60)) * 1_000_000
-        default:
-            return nil
+        if skip(UInt8(ascii: "Z")) || skip(UInt8(ascii: "z")) {
+            return index == bytes.count ? local : nil
         }
+        guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") else { return nil }
+        let sign = bytes[index] == UInt8(ascii: "+") ? 1 : -1
+        index += 1
+        guard let hours = two(), hours <= 18 else { return nil }
+        var minutes = 0
+        if index < bytes.count {
+            _ = skip(UInt8(ascii: ":"))
+            guard let parsed = two(), parsed < 60 else { return nil }
+            minutes = parsed
+        }
+        guard index == bytes.count else { return nil }
+        return local - Int64(sign * (hours * 3600 + minutes * 60)) * 1_000_000
     }
 
     /// Decimal text with an optional sign, digits and at most one point; returned without

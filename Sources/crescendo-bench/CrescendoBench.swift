@@ -1,0 +1,46 @@
+import ArgumentParser
+import CrescendoApp
+import CrescendoBenchmarks
+import Foundation
+
+@main
+struct CrescendoBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crescendo-bench",
+        abstract: "Crescendo's benchmarks: each prints a table with a reference measured in the same run. Build with -c release.",
+        subcommands: [Ingest.self]
+    )
+
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "CDC ingestion vs sqlite3 .import and PostgreSQL COPY.")
+
+        @Option(help: "Reservations in the initial load.") var rows = 1_000_000
+        @Option(help: "Changes in the second file (updates, deletes, stale rows, new rows).") var changes = 1_000_000
+        @Option(help: "A PostgreSQL URL to benchmark too (default: $CRESCENDO_BENCH_POSTGRES).") var postgres: String?
+        @Option(name: .customLong("work-dir"), help: "Where the files and workspaces go (default: a temporary folder).") var workDir: String?
+        @Flag(help: "Keep the generated files and workspaces.") var keep = false
+        @Flag(name: .long, help: "Print the results as JSON.") var json = false
+
+        func run() throws {
+            let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("crescendo").path
+            guard FileManager.default.isExecutableFile(atPath: binary) else {
+                throw ValidationError("\(binary) is missing: build it first (swift build -c release)")
+            }
+            let benchmark = IngestBenchmark(
+                rows: rows, changes: changes,
+                postgresURL: postgres ?? ProcessInfo.processInfo.environment["CRESCENDO_BENCH_POSTGRES"],
+                workFolder: workDir ?? NSTemporaryDirectory() + "crescendo-bench-\(UUID().uuidString.prefix(8))",
+                crescendoBinary: binary, keepFiles: keep
+            )
+            do {
+                let results = try benchmark.run { line in
+                    FileHandle.standardError.write(Data("· \(line)\n".utf8))
+                }
+                if json { Output.printJSON(results) } else { print(IngestBenchmark.table(results)) }
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
