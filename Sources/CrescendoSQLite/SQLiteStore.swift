@@ -19,9 +19,9 @@ public final class SQLiteStore: WorkspaceStore {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "crescendo"
         configuration.prepareDatabase { db in
-            // Keeps the WAL in memory-friendly bounds during long ingestions.
+            // 64 MiB of page cache per connection: large writes touch fewer pages twice, and memory
+            // stays bounded whatever the file size (index builds sort in temporary files, not in RAM).
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -95,6 +95,11 @@ struct SampleCommand: AsyncParsableCommand {
 
     struct Model: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the sample data model YAML.")
-        func run() async throws { print(SampleGeneration.modelYAML) }
+
+        @Flag(name: .long, help: "Print it inside a JSON object ({\"yaml\": …}).") var json = false
+
+        func run() async throws {
+            if json { Output.printJSON(["yaml": SampleGeneration.modelYAML]) } else { print(SampleGeneration.modelYAML) }
+        }
     }
 }

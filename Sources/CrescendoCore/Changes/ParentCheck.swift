@@ -15,7 +15,8 @@ public struct ParentCheck: Sendable {
     /// answers hold for one batch only.
     private let cacheable: Bool
 
-    public static let cacheLimit = 500_000
+    /// Bounds the memory of the remembered answers (about 40 bytes each) whatever the input's size.
+    public static let cacheLimit = 200_000
 
     /// One check per link of `entity` whose target is in `model`.
     public static func checks(for entity: Entity, in model: DataModel) -> [ParentCheck] {
