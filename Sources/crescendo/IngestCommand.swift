@@ -22,7 +22,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: "The entity to load.") var entity: String
     @Argument(help: "The input file; - reads standard input.") var file: String
     @Option(help: "csv or jsonl (default: from the file name; csv for standard input).") var format: String?
-    @Option(help: "The CSV field delimiter: one character, or 'tab'.") var delimiter: String = ","
+    @Option(help: "The CSV field delimiter: one character, or 'tab' (default: tab for .tsv files, else a comma).") var delimiter: String?
     @Option(help: "Where rejected rows go (default: beside the input, FILE.rejects.csv).") var rejects: String?
     @Option(name: .customLong("max-errors"), help: "Roll the whole file back when more rows than this are rejected.") var maxErrors: Int?
     @Option(name: .customLong("batch-size"), help: "Rows per write batch.") var batchSize: Int = 5_000
@@ -40,9 +40,10 @@ struct IngestCommand: AsyncParsableCommand {
             }
             let delimiterByte: UInt8
             switch delimiter {
+            case nil: delimiterByte = InputFormat.defaultDelimiter(forPath: file)
             case "tab", "\\t", "\t": delimiterByte = 9
-            case let text where text.utf8.count == 1 && text.utf8.first! < 128: delimiterByte = text.utf8.first!
-            default: throw CrescendoError(.invalidArgument, "--delimiter \"\(delimiter)\" must be one ASCII character or 'tab'")
+            case let text? where text.utf8.count == 1 && text.utf8.first! < 128: delimiterByte = text.utf8.first!
+            case let text?: throw CrescendoError(.invalidArgument, "--delimiter \"\(text)\" must be one ASCII character or 'tab'")
             }
             if let maxErrors, maxErrors < 0 { throw CrescendoError(.invalidArgument, "--max-errors must be 0 or more") }
             let run = IngestRun(
