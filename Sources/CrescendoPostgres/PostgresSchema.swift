@@ -51,6 +51,17 @@ enum PostgresSchema {
         return sql
     }
 
+    /// Updates of rows known to exist, from one text array per field, joined on the key.
+    static func bulkUpdate(_ entity: Entity) -> String {
+        let assignments = entity.fields.enumerated().filter { !entity.key.contains($0.element.name) }
+            .map { index, field in "\(quote(field.name)) = u.c\(index)::\(columnType(field.type))" }
+        let match = entity.keyPositions.map { index in
+            "t.\(quote(entity.fields[index].name)) = u.c\(index)::\(columnType(entity.fields[index].type))"
+        }
+        guard !assignments.isEmpty else { return bulkUpsert(entity) }
+        return "UPDATE \(quote(entity.name)) AS t SET \(assignments.joined(separator: ", ")) FROM \(unnest(count: entity.fields.count)) WHERE \(match.joined(separator: " AND "))"
+    }
+
     /// `(k1, k2) IN (SELECT c0::type, c1::type FROM unnest(…))`, key arrays starting at `first`.
     static func keyIn(_ entity: Entity, first: Int = 1) -> String {
         let keyFields = entity.keyPositions.map { entity.fields[$0] }

@@ -26,7 +26,7 @@ struct PostgresIngestion {
     let connection: PostgresConnection
     let logger: Logger
     let keyPositions: [Int]
-    let upsertSQL: String
+    let updateSQL: String
     let lookupSQL: String
     let deleteSQL: String
     var parents: [ParentCheck]
@@ -42,7 +42,7 @@ struct PostgresIngestion {
         self.connection = connection
         self.logger = logger
         keyPositions = entity.keyPositions
-        upsertSQL = PostgresSchema.bulkUpsert(entity)
+        updateSQL = PostgresSchema.bulkUpdate(entity)
         lookupSQL = Self.keyLookup(entity, extra: ", \(Self.versionNumber(entity))")
         deleteSQL = "DELETE FROM \(PostgresSchema.quote(entity.name)) WHERE \(PostgresSchema.keyIn(entity))"
         parents = ParentCheck.checks(for: entity, in: model)
@@ -94,14 +94,29 @@ struct PostgresIngestion {
                 PostgresTextArray([entity.name]), PostgresTextArray(plan.tombstoneClears.map { changes[$0].key }),
             ], scalarFirst: true)
         }
-        if !plan.rowWrites.isEmpty {
+        // Keys the store does not hold are inserted with COPY; the others are updated in one statement.
+        var inserts: [Int] = []
+        var updates: [Int] = []
+        for index in plan.rowWrites {
+            if case .live? = stored[changes[index].key] { updates.append(index) } else { inserts.append(index) }
+        }
+        if !inserts.isEmpty {
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(inserts.count * 128)
+            for index in inserts { PostgresCopyText.appendRow(changes[index].values, to: &buffer) }
+            let data = buffer
+            try await connection.copyFrom(table: entity.name, columns: entity.fields.map(\.name), logger: logger) { writer in
+                try await writer.write(data)
+            }
+        }
+        if !updates.isEmpty {
             var columns = [[String?]](repeating: [], count: entity.fields.count)
-            for position in columns.indices { columns[position].reserveCapacity(plan.rowWrites.count) }
-            for index in plan.rowWrites {
+            for position in columns.indices { columns[position].reserveCapacity(updates.count) }
+            for index in updates {
                 let values = changes[index].values
                 for position in values.indices { columns[position].append(values[position].text) }
             }
-            try await run(upsertSQL, columns.map(PostgresTextArray.init))
+            try await run(updateSQL, columns.map(PostgresTextArray.init))
         }
         if !plan.tombstoneWrites.isEmpty {
             let written = plan.tombstoneWrites.map { changes[$0] }

@@ -250,7 +250,7 @@ import Testing
     func hostileValuesAreStoredVerbatim(engine: Engine) async throws {
         try await withFreshStore(engine) { store, folder in
             try await TestModel.apply(store)
-            let evil = "x'); DROP TABLE hotel; -- $1 \"\" \\"
+            let evil = "x'); DROP TABLE hotel; -- $1 \"\" \\N \t tab \\t \r\n end"
             let text = "id,city,stars,updated_at\n\"H'1\",\"\(evil.replacingOccurrences(of: "\"", with: "\"\""))\",1,2026-01-01T00:00:00Z\n"
             try await ingest(store, folder, "hotel", "evil.csv", text)
             #expect(try await storedRow(store, "hotel", "H'1")?["city"] == evil)
