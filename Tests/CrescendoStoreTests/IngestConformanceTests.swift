@@ -110,6 +110,33 @@ import Testing
         }
     }
 
+    /// A load into an empty table inserts without looking keys up; keys that come back in a later
+    /// batch must still be planned against what the earlier batch stored.
+    @Test(arguments: Engine.available)
+    func aFreshLoadWithKeysRepeatedAcrossBatches(engine: Engine) async throws {
+        try await withFreshStore(engine) { store, folder in
+            try await TestModel.apply(store)
+            try await ingest(store, folder, "profile", "p.csv", "id,first_name,tier,updated_at\nP1,Ana,gold,2026-01-01T00:00:00Z\n")
+            let text = """
+                id,profile_id,hotel_id,check_in,nights,amount,status,updated_at
+                R1,P1,,2026-12-01,1,10,booked,2026-01-02T00:00:00Z
+                R2,P9,,2026-12-01,1,10,booked,2026-01-02T00:00:00Z
+                R1,P1,,2026-12-01,2,20,booked,2026-01-01T00:00:00Z
+                R3,P1,,2026-12-01,1,10,booked,2026-01-02T00:00:00Z
+                R2,P1,,2026-12-01,3,30,completed,2026-01-03T00:00:00Z
+                R1,P1,,2026-12-01,4,40,cancelled,2026-01-04T00:00:00Z
+                """
+            let summary = try await ingest(store, folder, "reservation", "r.csv", text, batchSize: 2)
+            #expect(summary.counts.inserted == 3)
+            #expect(summary.counts.updated == 2)
+            #expect(summary.counts.stale == 1)
+            #expect(summary.counts.orphansByLink["customer"] == 1)
+            #expect(try await storedRow(store, "reservation", "R1")?["nights"] == "4")
+            #expect(try await storedRow(store, "reservation", "R2")?["status"] == "completed")
+            #expect(try await count(store, "reservation") == 3)
+        }
+    }
+
     @Test(arguments: Engine.available)
     func rejectedRowsGoToTheRejectsFileWithLineAndReason(engine: Engine) async throws {
         try await withFreshStore(engine) { store, folder in
