@@ -54,8 +54,7 @@ public struct DemoRun: Sendable {
         var counts: [String: Int] = [:]
         for entity in model.entities { counts[entity.name] = try await store.count(entity) }
         var sample: OrderedJSONObject?
-        if let profile = model.entity(named: "profile"), case .found(let row) = try await RowLookup.find(entity: "profile", key: ["P0000001"], in: store) {
-            _ = profile
+        if case .found(let row) = try await RowLookup.find(entity: "profile", key: ["P0000001"], in: store) {
             sample = row.fields
         }
         return Report(

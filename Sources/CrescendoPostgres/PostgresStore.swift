@@ -176,6 +176,7 @@ public final class PostgresStore: WorkspaceStore {
         }
     }
 
+    /// Nothing to do: the client belongs to `withStore`, which shuts it down when its body returns.
     public func close() async throws {}
 
     /// Drops a workspace schema and everything in it; for tests and for deleting a workspace.
