@@ -69,7 +69,8 @@ import Testing
         result = try run("model", "show", "--json")
         #expect(result.status == 0)
         let model = try #require(try result.json()["model"] as? [String: Any])
-        #expect(model["profileEntity"] as? String == "guest")
+        #expect(model["profile_entity"] as? String == "guest")
+        #expect(model["guardrails"] as? [String: Int] == ["max_entities": 200, "max_fields_per_entity": 500])
 
         try write("bad.yaml", Self.model.replacingOccurrences(of: "age: {type: integer", with: "age: {type: integr"))
         result = try run("model", "apply", "bad.yaml")
