@@ -22,7 +22,7 @@ public enum ExitStatus: Int32, Sendable {
         switch error.code {
         case .destructiveChange: self = .confirmationNeeded
         case .unreadableInput, .unwritableOutput: self = .fileProblem
-        case .storeFailure, .invalidStoreURL: self = .storeFailure
+        case .storeFailure: self = .storeFailure
         case .errorBudgetExceeded: self = .errorBudgetExceeded
         default: self = .invalidInput
         }

@@ -30,6 +30,10 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         } else if path.contains("://") {
             throw CrescendoError(.invalidStoreURL, "store \"\(Self.redact(text))\" is not understood (expected sqlite:PATH or postgres://user:password@host:port/database)")
         }
+        if !text.hasPrefix("sqlite:"), path.contains(where: { $0 == "=" || $0 == "@" || $0.isWhitespace }) {
+            // Most likely a connection string in another syntax; never create a file named after it.
+            throw CrescendoError(.invalidStoreURL, "store \"\(Self.redact(text).prefix(12))…\" is not understood (expected sqlite:PATH or postgres://user:password@host:port/database)")
+        }
         guard !path.isEmpty else {
             throw CrescendoError(.invalidStoreURL, "store \"\(text)\" names no file (expected sqlite:PATH)")
         }

@@ -3,6 +3,8 @@ import CrescendoCore
 /// Which input column feeds which field, checked once per input (and again when JSON Lines adds keys).
 struct ColumnMapping {
     static let changeTypeColumn = "_change_request_type"
+    /// The columns a rejects file adds, so that a fixed rejects file can be fed back as it is.
+    static let rejectsColumns: Set<String> = ["_line", "_field", "_reason"]
 
     var columnCount = 0
     var columnOfField: [Int?] = []
@@ -18,7 +20,7 @@ struct ColumnMapping {
         changeTypePosition = positions[Self.changeTypeColumn]
         columnOfField = entity.fields.map { positions[$0.name] }
         let fieldNames = Set(entity.fields.map(\.name))
-        let unknown = columns.filter { !fieldNames.contains($0) && $0 != Self.changeTypeColumn }
+        let unknown = columns.filter { !fieldNames.contains($0) && $0 != Self.changeTypeColumn && !Self.rejectsColumns.contains($0) }
         if !unknown.isEmpty {
             if options.ignoreUnknownColumns {
                 ignored = unknown

@@ -44,6 +44,11 @@ public final class Ingestor<Reader: RecordReader>: ChangeBatchSource {
         }
     }
 
+    deinit {
+        // A run that stopped early (the store failed) still leaves its rejects where they belong.
+        try? rejects?.close()
+    }
+
     public func nextBatch() throws -> ChangeBatch? {
         guard !finished else { return nil }
         var changes: [Change] = []
@@ -117,6 +122,9 @@ public final class Ingestor<Reader: RecordReader>: ChangeBatchSource {
             case .success(let value): values[fieldIndex] = value
             case .failure(let problem): return .failure(Rejection(line: record.line, field: field.name, reason: problem.reason))
             }
+        }
+        if keyPositions.count > 1, let position = keyPositions.first(where: { values[$0].text?.contains("\u{1F}") == true }) {
+            return .failure(Rejection(line: record.line, field: entity.fields[position].name, reason: "a composite key part cannot contain the unit separator U+001F"))
         }
         let key = keyPositions.count == 1 ? (values[keyPositions[0]].text ?? "") : Change.keyText(keyPositions.map { values[$0] })
         guard let version = Change.versionNumber(values[versionPosition]) else {

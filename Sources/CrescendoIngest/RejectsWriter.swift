@@ -8,6 +8,7 @@ struct RejectsWriter {
     private let temporaryPath: String
     private let handle: FileHandle
     private var buffer: [UInt8] = []
+    private var closed = false
 
     init(path: String, columns: [String]) throws(CrescendoError) {
         self.path = path
@@ -21,12 +22,15 @@ struct RejectsWriter {
 
     mutating func write(_ rejection: Rejection, values: [String?]?, columns: [String]) throws(CrescendoError) {
         var row = [String(rejection.line), rejection.field ?? "", rejection.reason]
-        if let values { row += values.map { $0 ?? "" } }
+        // An unreadable row has no values: empty cells keep every line as wide as the header.
+        row += values.map { $0.map { $0 ?? "" } } ?? Array(repeating: "", count: columns.count)
         append(row)
         if buffer.count > 1 << 16 { try flush() }
     }
 
     mutating func close() throws(CrescendoError) {
+        guard !closed else { return }
+        closed = true
         try flush()
         do {
             try handle.close()

@@ -30,7 +30,7 @@ enum PostgresSchema {
     }
 
     static func createIndex(_ index: StoredIndex) -> String {
-        "CREATE INDEX \(quote(index.name)) ON \(quote(index.entity)) (\(index.fields.map(quote).joined(separator: ", ")))"
+        "CREATE INDEX IF NOT EXISTS \(quote(index.name)) ON \(quote(index.entity)) (\(index.fields.map(quote).joined(separator: ", ")))"
     }
 
     /// `unnest($1::text[], …) AS u(c1, …)` over `count` array parameters starting at `first`.

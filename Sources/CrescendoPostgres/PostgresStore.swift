@@ -76,12 +76,12 @@ public final class PostgresStore: WorkspaceStore {
     /// One direct connection before the pool starts: the pool retries a refused connection for
     /// a minute before giving up, while a person at a terminal wants the server's reason now.
     static func probe(_ configuration: Configuration, logger: Logger) async throws {
-        let connectionConfiguration = PostgresConnection.Configuration(
-            host: configuration.host, port: configuration.port, username: configuration.user,
-            password: configuration.password, database: configuration.database,
-            tls: configuration.requireTLS ? .require(try .init(configuration: .makeClientConfiguration())) : .disable
-        )
         do {
+            let connectionConfiguration = PostgresConnection.Configuration(
+                host: configuration.host, port: configuration.port, username: configuration.user,
+                password: configuration.password, database: configuration.database,
+                tls: configuration.requireTLS ? .require(try .init(configuration: .makeClientConfiguration())) : .disable
+            )
             let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
             try await connection.close()
         } catch let error as PSQLError {

@@ -28,7 +28,7 @@ enum SQLiteSchema {
     }
 
     static func createIndex(_ index: StoredIndex) -> String {
-        "CREATE INDEX \(quote(index.name)) ON \(quote(index.entity)) (\(index.fields.map(quote).joined(separator: ", ")))"
+        "CREATE INDEX IF NOT EXISTS \(quote(index.name)) ON \(quote(index.entity)) (\(index.fields.map(quote).joined(separator: ", ")))"
     }
 
     /// INSERT … ON CONFLICT DO UPDATE for a full record: one statement serves inserts and updates

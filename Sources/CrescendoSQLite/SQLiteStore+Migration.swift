@@ -44,16 +44,31 @@ extension SQLiteStore {
         case .dropField(let entity, let name):
             try db.execute(sql: "ALTER TABLE \(q(entity)) DROP COLUMN \(q(name))")
         case .changeFieldType(let entity, let from, let to):
-            guard !from.type.widens(to: to.type) else { return }
+            let widening = from.type.widens(to: to.type)
+            let sameStorage = SQLiteSchema.columnType(from.type) == SQLiteSchema.columnType(to.type)
+            if widening && sameStorage && from.type != .boolean { return }
+            // A new column of the new type (its affinity decides how SQLite stores later values);
+            // widened values are copied in their canonical text, narrowed ones are emptied.
             // Indexes on the column block DROP COLUMN; take them down and put the new model's back.
             let covering = { (model: DataModel?) in
                 model?.entity(named: entity)?.storedIndexes.filter { $0.fields.contains(to.name) } ?? []
             }
             for index in covering(old) { try db.execute(sql: "DROP INDEX IF EXISTS \(q(index.name))") }
+            let temporary = q("crescendo_new_" + to.name)
+            try db.execute(sql: "ALTER TABLE \(q(entity)) ADD COLUMN \(temporary) \(SQLiteSchema.columnType(to.type))")
+            if widening {
+                let column = q(to.name)
+                let converted = switch (from.type, to.type) {
+                case (.boolean, _): "CASE \(column) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END"
+                case (_, .decimal): "CAST(\(column) AS REAL)"
+                default: "CAST(\(column) AS TEXT)"
+                }
+                try db.execute(sql: "UPDATE \(q(entity)) SET \(temporary) = \(converted)")
+            }
             try db.execute(sql: "ALTER TABLE \(q(entity)) DROP COLUMN \(q(to.name))")
-            try db.execute(sql: "ALTER TABLE \(q(entity)) ADD COLUMN \(q(to.name)) \(SQLiteSchema.columnType(to.type))")
-            try fillDefault(entity: entity, field: to, model: new, db)
-            for index in covering(new) { try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(q(index.name)) ON \(q(entity)) (\(index.fields.map(q).joined(separator: ", ")))") }
+            try db.execute(sql: "ALTER TABLE \(q(entity)) RENAME COLUMN \(temporary) TO \(q(to.name))")
+            if !widening { try fillDefault(entity: entity, field: to, model: new, db) }
+            for index in covering(new) { try db.execute(sql: SQLiteSchema.createIndex(index)) }
         case .createIndex(let index):
             try db.execute(sql: SQLiteSchema.createIndex(index))
         case .dropIndex(let index):

@@ -107,6 +107,8 @@ public final class SQLiteStore: WorkspaceStore {
             return try await body()
         } catch let error as DatabaseError {
             throw CrescendoError(.storeFailure, "\(path): cannot \(what)", cause: SQLiteFailure(error))
+        } catch let error as DecodingError {
+            throw CrescendoError(.storeFailure, "\(path): cannot \(what): the stored model cannot be read", cause: SQLiteFailure(error))
         }
     }
 }

@@ -34,6 +34,13 @@ func reporting(json: Bool, _ body: () async throws -> ExitStatus) async throws {
     } catch let error as CrescendoError {
         if json { print(Output.errorJSON(error)) } else { Output.printError(error.description) }
         throw ExitCode(ExitStatus(for: error).rawValue)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        // Anything the store or a library threw without a Crescendo code is still reported the same way.
+        let wrapped = CrescendoError(.storeFailure, "\(error)")
+        if json { print(Output.errorJSON(wrapped)) } else { Output.printError(wrapped.description) }
+        throw ExitCode(ExitStatus(for: wrapped).rawValue)
     }
     if status != .success { throw ExitCode(status.rawValue) }
 }

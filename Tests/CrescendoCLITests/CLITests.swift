@@ -136,8 +136,12 @@ import Testing
 
     @Test func aBadStoreIsAClearError() throws {
         var result = try run("data", "count", "guest", "--store", "mysql://x")
-        #expect(result.status == 7)
+        #expect(result.status == 4)
         #expect(result.stderr.contains("is not understood"))
+        result = try run("data", "count", "guest", "--store", "host=db password=s3cret")
+        #expect(result.status == 4)
+        #expect(!result.stderr.contains("s3cret"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("host=db password=s3cret").path))
         result = try run("data", "count", "guest", "--store", "postgres://u:secret@127.0.0.1:1/db")
         #expect(result.status == 7)
         #expect(!result.stderr.contains("secret"))

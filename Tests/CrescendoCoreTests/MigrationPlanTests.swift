@@ -38,6 +38,21 @@ import Testing
         #expect(ordered.first == .dropIndex(StoredIndex(entity: "hotel", fields: ["city"])))
     }
 
+    @Test func aChangedVersionTypeRecreatesTheEntity() throws {
+        let old = try Fixtures.model()
+        let new = try Fixtures.model(Fixtures.hotelModel.replacingOccurrences(of: "fields: {id: string, profile_id: string, hotel_id: string, check_in: date, nights: integer, amount: decimal, status: {type: enum, values: [booked, cancelled, completed]}, updated_at: timestamp}", with: "fields: {id: string, profile_id: string, hotel_id: string, check_in: date, nights: integer, amount: decimal, status: {type: enum, values: [booked, cancelled, completed]}, updated_at: integer}"))
+        let steps = MigrationPlan(from: old, to: new).destructiveSteps.map(\.description)
+        #expect(steps == ["recreate entity reservation, losing its rows: its key or version field changed"])
+    }
+
+    @Test func aRequiredFieldWithoutDefaultNeedsConfirmation() throws {
+        let old = try Fixtures.model()
+        let required = try Fixtures.model(Fixtures.hotelModel.replacingOccurrences(of: "city: {type: string, index: true}", with: "city: {type: string, index: true}\n      stars: integer"))
+        #expect(MigrationPlan(from: old, to: required).destructiveSteps.count == 1)
+        let defaulted = try Fixtures.model(Fixtures.hotelModel.replacingOccurrences(of: "city: {type: string, index: true}", with: "city: {type: string, index: true}\n      stars: {type: integer, default: \"3\"}"))
+        #expect(MigrationPlan(from: old, to: defaulted).destructiveSteps.isEmpty)
+    }
+
     @Test func droppedEntityAndChangedKeyAreDestructive() throws {
         let old = try Fixtures.model()
         var new = old

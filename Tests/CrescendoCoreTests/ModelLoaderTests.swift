@@ -18,7 +18,12 @@ import Testing
         #expect(model.entity(named: "profile")?.field(named: "time_zone")?.defaultValue == "UTC")
         // Links are indexed so that reverse navigation is a lookup.
         #expect(reservation.storedIndexes.map(\.fields) == [["profile_id"], ["hotel_id"]])
-        #expect(model.entity(named: "hotel")?.storedIndexes.map(\.name) == ["ix_hotel_city"])
+        let cityIndex = try #require(model.entity(named: "hotel")?.storedIndexes.first?.name)
+        #expect(cityIndex.hasPrefix("ix_hotel_city_"))
+        // Names that would read alike stay distinct, and none exceeds PostgreSQL's 63 bytes.
+        #expect(StoredIndex(entity: "guest", fields: ["vip_tier"]).name != StoredIndex(entity: "guest_vip", fields: ["tier"]).name)
+        #expect(StoredIndex(entity: "a", fields: ["first_name"]).name != StoredIndex(entity: "a", fields: ["first", "name"]).name)
+        #expect(StoredIndex(entity: String(repeating: "e", count: 63), fields: [String(repeating: "f", count: 63)]).name.utf8.count <= 63)
     }
 
     @Test func compositeKeysAndCompositeLinks() throws {

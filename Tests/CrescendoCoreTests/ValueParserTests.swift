@@ -57,6 +57,15 @@ import Testing
         #expect(reason("{a:1}", .json) != nil)
     }
 
+    @Test func valuesNoEngineCanStoreAreRefused() {
+        #expect(reason("a\u{0}b", .string) == "contains a NUL character (U+0000), which databases cannot store in text")
+        #expect(reason("{\"a\": \"\\u0000\"}", .json) != nil)
+        #expect(reason("0000-01-01", .date) != nil)
+        #expect(reason("0001-01-01T00:30:00+01:00", .timestamp) != nil)
+        #expect(reason("9999-12-31T23:00:00-18:00", .timestamp) != nil)
+        #expect(reason("9999-12-31T23:59:59Z", .timestamp) == nil)
+    }
+
     @Test func emptyIsNullWhereNullableAndAnErrorElsewhere() {
         #expect(parser.parse("", for: field(.integer, nullable: true)) == .success(.null))
         #expect(parser.parse(nil, for: field(.string, nullable: true)) == .success(.null))

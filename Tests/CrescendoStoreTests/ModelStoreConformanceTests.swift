@@ -43,6 +43,24 @@ import Testing
     }
 
     @Test(arguments: Engine.available)
+    func wideningKeepsValuesAndStoresLaterOnesAsTheNewType(engine: Engine) async throws {
+        try await withFreshStore(engine) { store, folder in
+            try await TestModel.apply(store)
+            try await ingest(store, folder, "hotel", "h.csv", "id,city,stars,updated_at\nH1,Lisbon,4,2026-01-01T00:00:00Z\n")
+            try await ingest(store, folder, "profile", "p.csv", "id,first_name,tier,vip,updated_at\nP1,Ana,gold,true,2026-01-01T00:00:00Z\n")
+            let widened = TestModel.yaml
+                .replacingOccurrences(of: "stars: integer", with: "stars: {type: string, index: true}")
+                .replacingOccurrences(of: "vip: {type: boolean, nullable: true}", with: "vip: {type: string, nullable: true}")
+            let outcome = try await TestModel.apply(store, widened)
+            #expect(outcome.plan.destructiveSteps.isEmpty)
+            #expect(try await storedRow(store, "hotel", "H1")?["stars"] == "4")
+            #expect(try await storedRow(store, "profile", "P1")?["vip"] == "true")
+            try await ingest(store, folder, "hotel", "h2.csv", "id,city,stars,updated_at\nH2,Porto,004,2026-01-01T00:00:00Z\n")
+            #expect(try await storedRow(store, "hotel", "H2")?["stars"] == "004")
+        }
+    }
+
+    @Test(arguments: Engine.available)
     func destructiveChangesNeedConfirmationAndChangeNothingWithout(engine: Engine) async throws {
         try await withFreshStore(engine) { store, folder in
             try await TestModel.apply(store)

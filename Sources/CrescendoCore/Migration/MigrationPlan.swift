@@ -17,7 +17,7 @@ public struct MigrationPlan: Sendable, Equatable {
                 continue
             }
             if before.key != entity.key || before.version != entity.version
-                || entity.key.contains(where: { before.field(named: $0)?.type != entity.field(named: $0)?.type })
+                || (entity.key + [entity.version]).contains(where: { before.field(named: $0)?.type != entity.field(named: $0)?.type })
             {
                 steps.append(.recreateEntity(entity, reason: "its key or version field changed"))
                 continue
@@ -85,6 +85,7 @@ public enum MigrationStep: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .recreateEntity, .dropEntity, .dropField, .tightenField: true
         case .changeFieldType(_, let from, let to): !from.type.widens(to: to.type)
+        case .addField(_, let field): !field.nullable && field.defaultValue == nil
         default: false
         }
     }
@@ -94,7 +95,10 @@ public enum MigrationStep: Sendable, Equatable, CustomStringConvertible {
         case .createEntity(let entity): "create entity \(entity.name) (\(entity.fields.count) fields)"
         case .recreateEntity(let entity, let reason): "recreate entity \(entity.name), losing its rows: \(reason)"
         case .dropEntity(let name): "drop entity \(name) and all its rows"
-        case .addField(let entity, let field): "add field \(entity).\(field.name) (\(field.type.rawValue))"
+        case .addField(let entity, let field):
+            !field.nullable && field.defaultValue == nil
+                ? "add required field \(entity).\(field.name) (\(field.type.rawValue)) without a default: stored rows would hold no value"
+                : "add field \(entity).\(field.name) (\(field.type.rawValue))"
         case .dropField(let entity, let name): "drop field \(entity).\(name) and its values"
         case .changeFieldType(let entity, let from, let to):
             from.type.widens(to: to.type)

@@ -58,13 +58,14 @@ public struct StoredIndex: Sendable, Hashable {
         self.fields = fields
     }
 
+    /// `ix_<entity>_<fields>_<hash>`: readable, at most 63 bytes (PostgreSQL's limit), and unique
+    /// because the hash covers the exact entity and field list (`guest.vip_tier` and
+    /// `guest_vip.tier` would otherwise read alike).
     public var name: String {
-        let plain = "ix_\(entity)_\(fields.joined(separator: "_"))"
-        if plain.utf8.count <= 63 { return plain }
-        // Identifiers are capped at 63 bytes by PostgreSQL; keep names unique with a stable hash.
         var hash: UInt64 = 14_695_981_039_346_656_037
-        for byte in plain.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        let suffix = String(hash, radix: 36)
-        return String(plain.prefix(62 - suffix.count)) + "_" + suffix
+        for byte in ([entity] + fields).joined(separator: "\u{0}").utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        let suffix = String(String(hash, radix: 36).prefix(7))
+        let readable = "ix_\(entity)_\(fields.joined(separator: "_"))"
+        return String(readable.prefix(62 - suffix.count)) + "_" + suffix
     }
 }

@@ -22,6 +22,9 @@ public struct ValueParser: Sendable {
             if field.nullable { return .success(.null) }
             return .failure(ValueProblem("is required (empty)"))
         }
+        if text.utf8.contains(0) {
+            return .failure(ValueProblem("contains a NUL character (U+0000), which databases cannot store in text"))
+        }
         switch field.type {
         case .string:
             return .success(.text(text))
@@ -60,7 +63,7 @@ public struct ValueParser: Sendable {
             if let normalized = Self.normalizePhone(text) { return .success(.text(normalized)) }
             return .failure(ValueProblem("\(quoted(text)) is not a phone number (expected 6 to 15 digits, e.g. +351912345678)"))
         case .json:
-            guard let data = text.data(using: .utf8),
+            guard !text.contains("\\u0000"), let data = text.data(using: .utf8),
                 (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
             else { return .failure(ValueProblem("\(quoted(text)) is not valid JSON")) }
             return .success(.text(text))
@@ -80,7 +83,7 @@ public struct ValueParser: Sendable {
         guard let year = digits(&iterator, 4), iterator.next() == UInt8(ascii: "-"),
             let month = digits(&iterator, 2), iterator.next() == UInt8(ascii: "-"),
             let day = digits(&iterator, 2), iterator.next() == nil,
-            (1...12).contains(month), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month)
+            year >= 1, (1...12).contains(month), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month)
         else { return nil }
         return CivilTime.daysFromCivil(year: year, month: month, day: day)
     }
@@ -96,10 +99,17 @@ public struct ValueParser: Sendable {
 
     /// ISO 8601: a date, then `T` or a space and HH:MM[:SS[.fraction]], then `Z` or ±HH[:MM]; without
     /// a zone the workspace zone applies. A date alone is midnight in the workspace zone.
+    /// Microseconds since the epoch, or nil when the text is not a timestamp or its UTC instant
+    /// falls outside years 1 to 9999 (what every engine can store).
     public func parseTimestamp(_ text: String) -> Int64? {
         var text = text
-        return text.withUTF8 { parseTimestamp(bytes: $0) }
+        guard let micros = text.withUTF8({ parseTimestamp(bytes: $0) }), Self.timestampRange.contains(micros) else { return nil }
+        return micros
     }
+
+    static let timestampRange: ClosedRange<Int64> =
+        Int64(CivilTime.daysFromCivil(year: 1, month: 1, day: 1)) * 86_400_000_000
+        ... Int64(CivilTime.daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400_000_000 - 1
 
     private func parseTimestamp(bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 10, let days = Self.parseDate(UnsafeBufferPointer(rebasing: bytes[0..<10])) else { return nil }
