@@ -39,8 +39,10 @@ public struct IngestRun: Sendable {
             throw CrescendoError(.invalidArgument, "\(path): cannot tell the format from the name; pass --format csv or --format jsonl")
         }()
         let input: any ByteSource
+        let readProgress = ReadProgress()
+        let totalBytes = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         do {
-            input = try openInput(path: path)
+            input = try openInput(path: path, progress: readProgress)
         } catch {
             throw CrescendoError(.unreadableInput, "\(error)", cause: SendableText(error))
         }
@@ -49,7 +51,10 @@ public struct IngestRun: Sendable {
             sourceName: sourceName,
             rejectsPath: rejectsPath ?? IngestOptions.defaultRejectsPath(forInput: path, entity: entity.name),
             maxErrors: maxErrors, batchSize: batchSize, ignoreUnknownColumns: ignoreUnknownColumns,
-            progress: { read, rejected in progress.update(read, note: rejected > 0 ? "\(rejected) rejected" : "") }
+            progress: { read, rejected in
+                let fraction = totalBytes.map { Double(readProgress.bytes) / Double(max($0, 1)) }
+                progress.update(read, fraction: fraction, note: rejected > 0 ? "\(rejected) rejected" : "")
+            }
         )
         let started = ContinuousClock.now
         let (counts, ingestor) = try await ingest(input: input, format: format, entity: entity, model: applied.model, options: options, store: store)

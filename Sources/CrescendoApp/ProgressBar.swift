@@ -15,6 +15,7 @@ public final class ProgressBar: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private let start = Date()
     private var drawn = false
+    private var showedFraction = false
 
     public init(label: String, total: Int? = nil, enabled: Bool = isatty(STDERR_FILENO) == 1) {
         self.label = label
@@ -22,31 +23,33 @@ public final class ProgressBar: @unchecked Sendable {
         self.enabled = enabled
     }
 
-    /// Shows `done` units (rows) and an optional note such as "12 rejected".
-    public func update(_ done: Int, note: String = "") {
+    /// Shows `done` units (rows), how far through the input that is when known (0…1), and an
+    /// optional note such as "12 rejected".
+    public func update(_ done: Int, fraction: Double? = nil, note: String = "") {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
-        draw(done, note: note, now: now)
+        draw(done, fraction: fraction, note: note, now: now)
     }
 
     public func finish(_ done: Int, note: String = "") {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        draw(done, note: note, now: Date())
+        draw(done, fraction: showedFraction ? 1 : nil, note: note, now: Date())
         FileHandle.standardError.write(Data("\n".utf8))
     }
 
-    private func draw(_ done: Int, note: String, now: Date) {
+    private func draw(_ done: Int, fraction known: Double?, note: String, now: Date) {
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         let rate = Int(Double(done) / elapsed)
         var line = "\r\(label) "
-        if let total, total > 0 {
-            let fraction = min(1, Double(done) / Double(total))
+        if let fraction = known ?? total.map({ Double(done) / Double(max($0, 1)) }) {
+            let fraction = min(1, max(0, fraction))
+            showedFraction = true
             let width = 24
             let filled = Int(fraction * Double(width))
             line += "[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] "

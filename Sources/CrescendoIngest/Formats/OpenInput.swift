@@ -2,12 +2,15 @@
 ///
 /// Gzip is recognised by its magic bytes (1f 8b) rather than the file name, so misnamed files
 /// and compressed standard input both work; the sniffed bytes are replayed, never lost.
-/// - Parameter path: a file path, or "-" for standard input.
+/// - Parameters:
+///   - path: a file path, or "-" for standard input.
+///   - progress: counts the bytes read from the file itself (before decompression).
 /// - Throws: ``InputError`` (``InputError/Code/unreadable``) if the path cannot be opened.
-public func openInput(path: String) throws -> AnyByteSource {
+public func openInput(path: String, progress: ReadProgress? = nil) throws -> AnyByteSource {
     let file = path == "-" ? FileByteSource(standardInput: "<stdin>") : try FileByteSource(path: path)
     let name = file.name
-    let peeked = try PeekedByteSource(base: file, peeking: 2)
+    let counted = progress.map { AnyByteSource(CountingByteSource(base: file, progress: $0)) } ?? AnyByteSource(file)
+    let peeked = try PeekedByteSource(base: counted, peeking: 2)
     if peeked.peeked == [0x1F, 0x8B] {
         return AnyByteSource(try GzipByteSource(base: peeked, name: name))
     }
