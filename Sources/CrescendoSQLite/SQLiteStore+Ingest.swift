@@ -75,9 +75,15 @@ struct SQLiteIngestion {
     }
 
     func finish(_ db: Database) throws {
+        guard !deferredIndexes.isEmpty else { return }
+        // SQLite's sorter takes as much memory as the page cache allows before it spills to
+        // temporary files; a smaller cache while the indexes are built keeps the peak flat
+        // whatever the table's size.
+        try db.execute(sql: "PRAGMA cache_size = -16384")
         for index in deferredIndexes {
             try db.execute(sql: SQLiteSchema.createIndex(index))
         }
+        try db.execute(sql: "PRAGMA cache_size = -65536")
     }
 
     mutating func apply(_ batch: ChangeBatch, _ db: Database) throws {
