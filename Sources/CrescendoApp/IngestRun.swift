@@ -44,7 +44,7 @@ public struct IngestRun: Sendable {
         do {
             input = try openInput(path: path, progress: readProgress)
         } catch {
-            throw CrescendoError(.unreadableInput, "\(error)", cause: SendableText(error))
+            throw CrescendoError(.unreadableInput, "\(error)", cause: ErrorDescription(error))
         }
         let progress = ProgressBar(label: "ingest \(entity.name)", enabled: showProgress)
         let options = IngestOptions(
@@ -81,7 +81,7 @@ public struct IngestRun: Sendable {
             } catch let error as CrescendoError {
                 throw error
             } catch {
-                throw CrescendoError(.unreadableInput, "\(error); nothing was ingested", cause: SendableText(error))
+                throw CrescendoError(.unreadableInput, "\(error); nothing was ingested", cause: ErrorDescription(error))
             }
         }
         let ingestor = try open(input)
@@ -201,9 +201,4 @@ public struct IngestSummary: Sendable, Codable, Equatable {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-struct SendableText: Error, Sendable, CustomStringConvertible {
-    let description: String
-    init(_ error: any Error) { description = "\(error)" }
 }

@@ -14,7 +14,6 @@ public final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var lastDraw = Date.distantPast
     private let start = Date()
-    private var drawn = false
     private var showedFraction = false
 
     public init(label: String, total: Int? = nil, enabled: Bool = isatty(STDERR_FILENO) == 1) {
@@ -59,7 +58,6 @@ public final class ProgressBar: @unchecked Sendable {
         if !note.isEmpty { line += ", \(note)" }
         line += "\u{1B}[K"
         FileHandle.standardError.write(Data(line.utf8))
-        drawn = true
     }
 }
 

@@ -15,7 +15,7 @@ public enum SampleFiles {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw CrescendoError(.unwritableOutput, "\(folder): cannot create the folder", cause: SendableText(error))
+            throw CrescendoError(.unwritableOutput, "\(folder): cannot create the folder", cause: ErrorDescription(error))
         }
         var written: [Written] = []
         for (entity, rows) in dataset.counts where entities?.contains(entity) ?? true {
@@ -25,7 +25,7 @@ public enum SampleFiles {
                 try dataset.writeCSV(entity: entity, to: &sink)
                 try sink.close()
             } catch {
-                throw CrescendoError(.unwritableOutput, "\(path): cannot write sample data", cause: SendableText(error))
+                throw CrescendoError(.unwritableOutput, "\(path): cannot write sample data", cause: ErrorDescription(error))
             }
             written.append(Written(entity: entity, path: path, rows: rows))
         }

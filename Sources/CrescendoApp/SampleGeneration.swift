@@ -17,7 +17,7 @@ public enum SampleGeneration {
                 try dataset.writeReservationChangesCSV(count: changes, to: &sink)
                 try sink.close()
             } catch {
-                throw CrescendoError(.unwritableOutput, "\(path): cannot write the changes file", cause: SendableText(error))
+                throw CrescendoError(.unwritableOutput, "\(path): cannot write the changes file", cause: ErrorDescription(error))
             }
             written.append(.init(entity: "reservation", path: path, rows: changes))
         }

@@ -83,7 +83,7 @@ public final class Ingestor<Reader: RecordReader>: ChangeBatchSource {
         } catch let error as CrescendoError {
             throw error
         } catch {
-            throw CrescendoError(.unreadableInput, "\(options.sourceName): \(error); nothing was ingested", cause: SendableDescription(error))
+            throw CrescendoError(.unreadableInput, "\(options.sourceName): \(error); nothing was ingested", cause: ErrorDescription(error))
         }
     }
 
@@ -200,9 +200,4 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible, Co
         if let field { return "line \(line), field \(field): \(reason)" }
         return "line \(line): \(reason)"
     }
-}
-
-struct SendableDescription: Error, Sendable, CustomStringConvertible {
-    let description: String
-    init(_ error: any Error) { description = "\(error)" }
 }

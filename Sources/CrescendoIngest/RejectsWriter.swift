@@ -37,7 +37,7 @@ struct RejectsWriter {
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
             try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
         } catch {
-            throw CrescendoError(.unwritableOutput, "\(path): cannot write the rejects file", cause: SendableDescription(error))
+            throw CrescendoError(.unwritableOutput, "\(path): cannot write the rejects file", cause: ErrorDescription(error))
         }
     }
 
@@ -46,7 +46,7 @@ struct RejectsWriter {
         do {
             try handle.write(contentsOf: buffer)
         } catch {
-            throw CrescendoError(.unwritableOutput, "\(path): cannot write the rejects file", cause: SendableDescription(error))
+            throw CrescendoError(.unwritableOutput, "\(path): cannot write the rejects file", cause: ErrorDescription(error))
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -90,9 +90,10 @@ struct PostgresIngestion {
             try await run(deleteSQL, keyArrays(plan.rowDeletes.map { changes[$0] }))
         }
         if !plan.tombstoneClears.isEmpty {
-            try await run("DELETE FROM crescendo_tombstones WHERE entity = $1 AND key = ANY($2::text[])", [
-                PostgresTextArray([entity.name]), PostgresTextArray(plan.tombstoneClears.map { changes[$0].key }),
-            ], scalarFirst: true)
+            var binds = PostgresBindings()
+            binds.append(entity.name)
+            binds.append(PostgresTextArray(plan.tombstoneClears.map { changes[$0].key }))
+            try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM crescendo_tombstones WHERE entity = $1 AND key = ANY($2::text[])", binds: binds), logger: logger)
         }
         // Keys the store does not hold are inserted with COPY; the others are updated in one statement.
         var inserts: [Int] = []
@@ -141,11 +142,9 @@ struct PostgresIngestion {
         keyPositions.map { position in PostgresTextArray(changes.map { $0.values[position].text }) }
     }
 
-    private func run(_ sql: String, _ arrays: [PostgresTextArray], scalarFirst: Bool = false) async throws {
+    private func run(_ sql: String, _ arrays: [PostgresTextArray]) async throws {
         var binds = PostgresBindings(capacity: arrays.count)
-        for (index, array) in arrays.enumerated() {
-            if scalarFirst, index == 0, let name = array.elements.first ?? nil { binds.append(name) } else { binds.append(array) }
-        }
+        for array in arrays { binds.append(array) }
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }
 

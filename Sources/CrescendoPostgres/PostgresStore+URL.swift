@@ -16,7 +16,7 @@ extension PostgresStore.Configuration {
         let user = components.user?.removingPercentEncoding ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         let schema = components.queryItems?.first { $0.name == "schema" }?.value
-        if let schema, !Self.isSafeIdentifier(schema) {
+        if let schema, !DataModel.isSafeIdentifier(schema) {
             throw CrescendoError(.invalidStoreURL, "schema \"\(schema)\" is not a safe identifier (lowercase letters, digits and _, starting with a letter)")
         }
         self.init(
@@ -33,9 +33,4 @@ extension PostgresStore.Configuration {
         return String(text[..<text.index(after: colon)]) + "***" + String(text[at...])
     }
 
-    static func isSafeIdentifier(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, first >= 97, first <= 122, bytes.count <= 63 else { return false }
-        return bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-    }
 }

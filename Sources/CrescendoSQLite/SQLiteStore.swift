@@ -27,7 +27,7 @@ public final class SQLiteStore: WorkspaceStore {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {
-            throw CrescendoError(.storeFailure, "cannot open the SQLite workspace \(path)", cause: SQLiteFailure(error))
+            throw CrescendoError(.storeFailure, "cannot open the SQLite workspace \(path)", cause: ErrorDescription(error))
         }
     }
 
@@ -106,15 +106,9 @@ public final class SQLiteStore: WorkspaceStore {
         do {
             return try await body()
         } catch let error as DatabaseError {
-            throw CrescendoError(.storeFailure, "\(path): cannot \(what)", cause: SQLiteFailure(error))
+            throw CrescendoError(.storeFailure, "\(path): cannot \(what)", cause: ErrorDescription(error))
         } catch let error as DecodingError {
-            throw CrescendoError(.storeFailure, "\(path): cannot \(what): the stored model cannot be read", cause: SQLiteFailure(error))
+            throw CrescendoError(.storeFailure, "\(path): cannot \(what): the stored model cannot be read", cause: ErrorDescription(error))
         }
     }
-}
-
-/// A GRDB error carried as a Sendable cause.
-struct SQLiteFailure: Error, CustomStringConvertible, Sendable {
-    let description: String
-    init(_ error: any Error) { description = "\(error)" }
 }

@@ -77,6 +77,6 @@ import Testing
             let (y, m, d) = CivilTime.civilFromDays(days)
             #expect(CivilTime.daysFromCivil(year: y, month: m, day: d) == days)
         }
-        #expect(CivilTime.isoDate(days: 0) == "1970-01-01")
+        #expect(CivilTime.iso8601(micros: 0) == "1970-01-01T00:00:00.000000Z")
     }
 }

@@ -47,3 +47,10 @@ public struct CrescendoError: Error, CustomStringConvertible, Sendable {
         return "\(message) (\(cause))"
     }
 }
+
+/// Any error kept as its text, so that it can travel as a `CrescendoError` cause across tasks
+/// (many library errors are not `Sendable`).
+public struct ErrorDescription: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ error: any Error) { description = "\(error)" }
+}

@@ -19,6 +19,14 @@ public struct DataModel: Sendable, Hashable, Codable {
 
     public func entity(named name: String) -> Entity? { entities.first { $0.name == name } }
 
+    /// The only names that reach SQL as identifiers: lowercase letters, digits and `_`, starting
+    /// with a letter, at most 63 bytes (PostgreSQL's limit). Engines still quote them.
+    public static func isSafeIdentifier(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, first >= 97, first <= 122, bytes.count <= 63 else { return false }
+        return bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+    }
+
     /// Looks an entity up for a command, with an error that lists the entities the model does have.
     public func requireEntity(_ name: String) throws(CrescendoError) -> Entity {
         if let entity = entity(named: name) { return entity }

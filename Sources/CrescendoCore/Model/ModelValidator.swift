@@ -23,10 +23,7 @@ struct ModelValidator {
     }
 
     private mutating func checkName(_ name: String, what: String, line: Int?, place: String) {
-        let bytes = Array(name.utf8)
-        let valid = !bytes.isEmpty && bytes.count <= 63 && (bytes[0] >= 97 && bytes[0] <= 122)
-            && bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-        if !valid {
+        if !DataModel.isSafeIdentifier(name) {
             add(line, place, "\(what) name \"\(name)\" is not a safe identifier (lowercase letters, digits and _, starting with a letter, at most 63 characters)")
         } else if name.hasPrefix("crescendo_") {
             add(line, place, "\(what) name \"\(name)\" uses the prefix crescendo_, which is reserved for the engine's own tables")

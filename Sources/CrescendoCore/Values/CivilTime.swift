@@ -34,18 +34,6 @@ public enum CivilTime {
         }
     }
 
-    /// "YYYY-MM-DD".
-    public static func isoDate(days: Int) -> String {
-        let (y, m, d) = civilFromDays(days)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(10)
-        appendDigits(&bytes, y, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(&bytes, m, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(&bytes, d, width: 2)
-        return String(decoding: bytes, as: UTF8.self)
-    }
 
     /// "YYYY-MM-DDTHH:MM:SS.ffffffZ": fixed width, so text order is time order in every engine.
     public static func iso8601(micros: Int64) -> String {
@@ -90,17 +78,5 @@ public enum CivilTime {
         out[19] = UInt8(ascii: ".")
         put(rest % 1_000_000, 6, at: 20)
         out[26] = UInt8(ascii: "Z")
-    }
-
-    private static func appendDigits(_ bytes: inout [UInt8], _ value: Int, width: Int) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-        var rest = value
-        var index = width - 1
-        while index >= 0 {
-            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            index -= 1
-        }
-        bytes.append(contentsOf: digits)
     }
 }
