@@ -22,7 +22,8 @@
 #   CRESCENDO_PG_STATE  state file (default ${TMPDIR:-/tmp}/crescendo-postgres.state)
 #   CRESCENDO_PG_DURABLE=1  keep fsync on (default: off, it is a test server)
 #
-# Everything this file logs goes to stderr; it never `set -e`s the caller.
+# Everything this file logs goes to stderr; it never `set -e`s the caller, and
+# its functions work the same whether or not the caller runs under `set -e`.
 
 _crescendo_pg_log() { printf '[postgres.sh] %s\n' "$*" >&2; }
 
@@ -192,13 +193,14 @@ start_postgres() {
             return 0
         fi
         _crescendo_pg_log "recorded server in ${CRESCENDO_PG_DIR:-?} is gone; starting a new one"
-        _crescendo_pg_as_pg "$CRESCENDO_PG_BINDIR/pg_ctl" -D "$CRESCENDO_PG_DIR/data" -m immediate stop >/dev/null 2>&1
+        # The dead server's pg_ctl stop fails by design; the caller may run under `set -e`.
+        _crescendo_pg_as_pg "$CRESCENDO_PG_BINDIR/pg_ctl" -D "$CRESCENDO_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
         _crescendo_pg_remove_dir "$CRESCENDO_PG_DIR"
         rm -f -- "$(_crescendo_pg_state_file)"
     fi
 
     CRESCENDO_PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/crescendo-pg.XXXXXX")" || return 1
-    [[ "$(id -u)" -eq 0 ]] && chown postgres: "$CRESCENDO_PG_DIR"
+    if [[ "$(id -u)" -eq 0 ]]; then chown postgres: "$CRESCENDO_PG_DIR" || return 1; fi
     _crescendo_pg_as_pg mkdir -m 0700 "$CRESCENDO_PG_DIR/sock" || return 1
 
     _crescendo_pg_log "initdb in $CRESCENDO_PG_DIR/data ($CRESCENDO_PG_BINDIR)"
