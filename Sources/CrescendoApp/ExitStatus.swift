@@ -24,6 +24,7 @@ public enum ExitStatus: Int32, Sendable {
         case .unreadableInput, .unwritableOutput: self = .fileProblem
         case .storeFailure: self = .storeFailure
         case .errorBudgetExceeded: self = .errorBudgetExceeded
+        case .notFound: self = .notFound
         default: self = .invalidInput
         }
     }

@@ -196,6 +196,12 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible, Co
     public var field: String?
     public var reason: String
 
+    public init(line: Int, field: String?, reason: String) {
+        self.line = line
+        self.field = field
+        self.reason = reason
+    }
+
     public var description: String {
         if let field { return "line \(line), field \(field): \(reason)" }
         return "line \(line): \(reason)"

@@ -3,14 +3,15 @@ import Foundation
 
 /// Writes rejected rows as CSV (`_line,_field,_reason` then the input's own columns, so a person
 /// can fix the rows and feed the file back), to a temporary file renamed into place when closed.
-struct RejectsWriter {
-    let path: String
+/// Audience uploads write their unmatched rows the same way.
+public struct RejectsWriter {
+    public let path: String
     private let temporaryPath: String
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var closed = false
 
-    init(path: String, columns: [String]) throws(CrescendoError) {
+    public init(path: String, columns: [String]) throws(CrescendoError) {
         self.path = path
         temporaryPath = path + ".partial"
         guard FileManager.default.createFile(atPath: temporaryPath, contents: nil), let handle = FileHandle(forWritingAtPath: temporaryPath) else {
@@ -20,7 +21,7 @@ struct RejectsWriter {
         append(["_line", "_field", "_reason"] + columns)
     }
 
-    mutating func write(_ rejection: Rejection, values: [String?]?, columns: [String]) throws(CrescendoError) {
+    public mutating func write(_ rejection: Rejection, values: [String?]?, columns: [String]) throws(CrescendoError) {
         var row = [String(rejection.line), rejection.field ?? "", rejection.reason]
         // An unreadable row has no values: empty cells keep every line as wide as the header.
         row += values.map { $0.map { $0 ?? "" } } ?? Array(repeating: "", count: columns.count)
@@ -28,7 +29,7 @@ struct RejectsWriter {
         if buffer.count > 1 << 16 { try flush() }
     }
 
-    mutating func close() throws(CrescendoError) {
+    public mutating func close() throws(CrescendoError) {
         guard !closed else { return }
         closed = true
         try flush()

@@ -117,6 +117,13 @@ public final class PostgresStore: WorkspaceStore {
                         PRIMARY KEY (entity, key)
                     )
                     """, logger: self.logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS crescendo_audiences (
+                        id bigserial PRIMARY KEY,
+                        name text NOT NULL UNIQUE,
+                        definition text NOT NULL
+                    )
+                    """, logger: self.logger)
             }
         }
     }

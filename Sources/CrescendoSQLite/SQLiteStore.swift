@@ -22,6 +22,7 @@ public final class SQLiteStore: WorkspaceStore {
             // 64 MiB of page cache per connection: large writes touch fewer pages twice, and memory
             // stays bounded whatever the file size (index builds sort in temporary files, not in RAM).
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            db.add(function: SQLiteStore.fold)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -49,6 +50,15 @@ public final class SQLiteStore: WorkspaceStore {
                     deleted_at TEXT NOT NULL,
                     PRIMARY KEY (entity, key)
                 ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("crescendo-v2-audiences") { db in
+            try db.execute(sql: """
+                CREATE TABLE crescendo_audiences (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    definition TEXT NOT NULL
+                );
                 """)
         }
         return migrator

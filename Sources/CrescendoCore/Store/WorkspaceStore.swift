@@ -29,6 +29,27 @@ public protocol WorkspaceStore: Sendable {
     /// The tombstone version left by a delete of this key, if any.
     func tombstone(_ entity: Entity, key: [Value]) async throws -> Int64?
 
+    // MARK: Queries and the audience portal
+
+    /// The SQL that `PopulationSQL` compiles for this engine.
+    var dialect: SQLDialect { get }
+
+    /// Runs a read-only statement compiled for this engine, each value read as `query.columns` says.
+    func rows(_ query: SQLQuery) async throws -> [[Value]]
+
+    func audiences() async throws -> [SavedAudience]
+
+    func audience(named name: String) async throws -> SavedAudience?
+
+    /// Saves (or replaces, keeping its creation time) an audience and its members, all or nothing.
+    /// `columns` are the member table's columns (`MemberColumn.columns(for:attributes:)`), in the
+    /// order the members query or rows give them. Returns the audience as stored, with its table and
+    /// size.
+    func saveAudience(_ audience: SavedAudience, members: AudienceMembers, columns: [MemberColumn]) async throws -> SavedAudience
+
+    /// Removes an audience and its members; false when there was none of that name.
+    func deleteAudience(named name: String) async throws -> Bool
+
     /// Releases connections; the store is unusable afterwards.
     func close() async throws
 }

@@ -1,0 +1,32 @@
+/// The rows of one entity inside a query (the main query, or an EXISTS or aggregate subquery), with
+/// the to-one joins that the conditions in it asked for, each path joined once.
+final class SQLScope {
+    let entity: Entity
+    let alias: String
+    private(set) var joins: [String] = []
+    private var joinAliases: [[LinkStep]: String] = [:]
+    var conditions: [String] = []
+
+    init(entity: Entity, alias: String) {
+        self.entity = entity
+        self.alias = alias
+    }
+
+    func joinAlias(for path: [LinkStep]) -> String? { joinAliases[path] }
+
+    func addJoin(_ text: String, alias: String, for path: [LinkStep]) {
+        joins.append(text)
+        joinAliases[path] = alias
+    }
+
+    /// Extra joins that are not link paths (grouped aggregates).
+    func addJoin(_ text: String) { joins.append(text) }
+
+    func from(_ dialect: SQLDialect) -> String {
+        ([dialect.quote(entity.name) + " AS " + alias] + joins).joined(separator: " ")
+    }
+
+    var whereClause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }
+
+    func column(_ name: String, _ dialect: SQLDialect) -> String { alias + "." + dialect.quote(name) }
+}
