@@ -67,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "CrescendoBenchmarks",
-            dependencies: ["CrescendoApp", "CrescendoSample"],
+            dependencies: ["CrescendoCore", "CrescendoApp", "CrescendoSample"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -22,7 +22,7 @@ extension PostgresStore {
             for try await row in rows {
                 var values: [Value] = []
                 values.reserveCapacity(types.count)
-                for (cell, type) in zip(row, types) { values.append(PostgresValues.value(try cell.decode(String?.self), type)) }
+                for (cell, type) in zip(row, types) { values.append(try PostgresValues.value(cell, type)) }
                 result.append(values)
             }
             return result
@@ -124,5 +124,37 @@ extension PostgresStore {
 
     static func decodeAudience(_ json: String) throws -> SavedAudience {
         try JSONDecoder().decode(SavedAudience.self, from: Data(json.utf8))
+    }
+}
+
+extension PostgresValues {
+    /// A result cell as a canonical value, whatever type the server sent it as: compiled queries
+    /// send text (`::text`), but `count(*)` or a caller's own SQL may send integers, numerics,
+    /// booleans, dates or timestamps, which must not be read as text bytes.
+    static func value(_ cell: PostgresCell, _ type: FieldType) throws -> Value {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8:
+            let number = try cell.decode(Int64.self)
+            return type == .decimal ? .decimal(String(number)) : .integer(number)
+        case .numeric:
+            let number = try cell.decode(Decimal.self)
+            return type == .integer ? (Int64(exactly: NSDecimalNumber(decimal: number).doubleValue).map(Value.integer) ?? .decimal(number.description)) : .decimal(number.description)
+        case .float4, .float8:
+            let number = try cell.decode(Double.self)
+            return type == .integer && number == number.rounded() ? .integer(Int64(number)) : .decimal(String(number))
+        case .bool:
+            return .boolean(try cell.decode(Bool.self))
+        case .timestamptz, .timestamp:
+            let date = try cell.decode(Date.self)
+            return .timestamp(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+        case .date:
+            let date = try cell.decode(Date.self)
+            let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+            let (y, m, d) = CivilTime.civilFromDays(days)
+            return .text(String(format: "%04d-%02d-%02d", y, m, d))
+        default:
+            return value(try cell.decode(String?.self), type)
+        }
     }
 }

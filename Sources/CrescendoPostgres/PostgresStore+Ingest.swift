@@ -5,7 +5,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func ingest(_ entity: Entity, of model: DataModel, from source: some ChangeBatchSource) async throws -> IngestCounts {
-        try await perform("ingest into \(entity.name)") {
+        let counts = try await perform("ingest into \(entity.name)") {
             try await client.withTransaction(logger: logger) { connection -> IngestCounts in
                 var ingestion = PostgresIngestion(entity: entity, model: model, connection: connection, logger: self.logger)
                 try await ingestion.start()
@@ -16,6 +16,14 @@ extension PostgresStore {
                 return ingestion.counts
             }
         }
+        // A large change gets fresh planner statistics now rather than whenever autovacuum comes by,
+        // so the first audience query after a load is planned on the data it will read.
+        if counts.inserted + counts.updated + counts.deleted >= 1_000 {
+            try await perform("refresh statistics of \(entity.name)") {
+                _ = try await client.query(PostgresQuery(unsafeSQL: "ANALYZE \(PostgresSchema.quote(entity.name))"), logger: logger)
+            }
+        }
+        return counts
     }
 }
 

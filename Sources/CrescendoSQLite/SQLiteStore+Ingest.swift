@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func ingest(_ entity: Entity, of model: DataModel, from source: some ChangeBatchSource) async throws -> IngestCounts {
         // The source is pulled only inside this one write closure, on GRDB's writer queue.
         nonisolated(unsafe) let source: any ChangeBatchSource = source
-        return try await perform("ingest into \(entity.name)") {
+        let counts = try await perform("ingest into \(entity.name)") {
             try await self.pool.write { db -> IngestCounts in
                 var ingestion = try SQLiteIngestion(entity: entity, model: model, db: db)
                 while let batch = try source.nextBatch() {
@@ -14,6 +14,24 @@ extension SQLiteStore {
                 }
                 try ingestion.finish(db)
                 return ingestion.counts
+            }
+        }
+        try await refreshStatistics(entity, changed: counts.inserted + counts.updated + counts.deleted)
+        return counts
+    }
+
+    /// After a large change the planner's statistics are refreshed, so that the first audience
+    /// query after a load already gets a good plan ("queryable the moment ingestion returns").
+    /// `analysis_limit` samples each index instead of reading all of it.
+    func refreshStatistics(_ entity: Entity, changed: Int) async throws {
+        guard changed >= 1_000 else { return }
+        let table = SQLiteSchema.quote(entity.name)
+        try await perform("refresh statistics of \(entity.name)") {
+            try await self.pool.write { db in
+                let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+                guard changed * 10 >= rows else { return }
+                try db.execute(sql: "PRAGMA analysis_limit = 1000")
+                try db.execute(sql: "ANALYZE \(table)")
             }
         }
     }

@@ -108,6 +108,64 @@ extension RuleSQLCompiler {
         }
     }
 
+    // MARK: To-one navigation
+
+    /// A comparison whose every field lies along the same first to-one step, compiled as a semi-join
+    /// on that link; nil for any other comparison. Only conditions that are false when the linked
+    /// row is missing qualify (they all are, except `is null`).
+    mutating func navigationSemiJoin(_ expression: BoundExpression, in scope: SQLScope) -> String? {
+        guard let step = Self.sharedFirstStep(expression) else { return nil }
+        let inner = self.scope(entity(step.to))
+        inner.conditions.append(condition(Self.droppingFirstStep(expression), in: inner))
+        let linked = step.toColumns.map { inner.column($0, dialect) }
+        let nullable = zip(step.toColumns, linked).filter { inner.entity.field(named: $0.0)?.nullable == true }
+        inner.conditions += nullable.map { "\($0.1) IS NOT NULL" }
+        let local = tuple(step.fromColumns.map { scope.column($0, dialect) })
+        return "\(local) IN (SELECT \(linked.joined(separator: ", ")) FROM \(inner.from(dialect))\(inner.whereClause))"
+    }
+
+    /// The first step shared by every field of a comparison, when there is one and no aggregate.
+    static func sharedFirstStep(_ expression: BoundExpression) -> LinkStep? {
+        var first: LinkStep?
+        var usable = true
+        func visit(_ e: BoundExpression) {
+            switch e {
+            case .column(let reference):
+                guard let step = reference.steps.first, !step.isToMany, first == nil || first == step else {
+                    usable = false
+                    return
+                }
+                first = step
+            case .constant: break
+            case .arithmetic(_, let a, let b, _): visit(a); visit(b)
+            case .compare(_, let a, let b, _): visit(a); visit(b)
+            case .between(let a, let b, let c, _): visit(a); visit(b); visit(c)
+            case .inList(let a, let list, _, _): visit(a); list.forEach(visit)
+            case .isNull(let a, _), .match(_, let a, _, _, _): visit(a)
+            default: usable = false
+            }
+        }
+        visit(expression)
+        return usable ? first : nil
+    }
+
+    static func droppingFirstStep(_ expression: BoundExpression) -> BoundExpression {
+        switch expression {
+        case .column(var reference):
+            reference.steps.removeFirst()
+            return .column(reference)
+        case .arithmetic(let op, let a, let b, let kind): return .arithmetic(op, droppingFirstStep(a), droppingFirstStep(b), kind)
+        case .compare(let op, let a, let b, let ignoreCase): return .compare(op, droppingFirstStep(a), droppingFirstStep(b), ignoreCase: ignoreCase)
+        case .between(let a, let b, let c, let negated): return .between(droppingFirstStep(a), droppingFirstStep(b), droppingFirstStep(c), negated: negated)
+        case .inList(let a, let list, let negated, let ignoreCase):
+            return .inList(droppingFirstStep(a), list.map(droppingFirstStep), negated: negated, ignoreCase: ignoreCase)
+        case .isNull(let a, let negated): return .isNull(droppingFirstStep(a), negated: negated)
+        case .match(let kind, let a, let pattern, let negated, let ignoreCase):
+            return .match(kind, droppingFirstStep(a), pattern, negated: negated, ignoreCase: ignoreCase)
+        default: return expression
+        }
+    }
+
     // MARK: Populations
 
     /// A scope over the population's rows: the rule on its own entity, then each dimension step as a

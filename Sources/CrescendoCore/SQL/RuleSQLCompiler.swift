@@ -1,8 +1,12 @@
 /// Compiles checked rules into SQL for one engine.
 ///
 /// Shapes, chosen by measuring `crescendo-bench audience` on both engines:
-/// - to-one navigation (`hotel.city`) is a LEFT JOIN, one per distinct path, so `hotel.city = 'Lisbon'
-///   or hotel.stars = 5` joins hotels once;
+/// - a condition on fields along one to-one path (`customer.home_hotel.country = 'PT'`) is a
+///   semi-join per link, `profile_id IN (SELECT id FROM profile WHERE home_hotel_id IN (SELECT id
+///   FROM hotel WHERE country = ?))`: the engine starts from the selective end and walks the link
+///   indexes (a LEFT JOIN chain would pin SQLite's join order to the outer table); any other use of
+///   a to-one path (several paths in one comparison, `is null`, preview fields) is a LEFT JOIN, one
+///   per distinct path;
 /// - `exists` over a list is a semi-join, `key IN (SELECT link FROM child WHERE filter)`: the engine
 ///   reads the filtered child rows once instead of probing them per parent row;
 /// - an aggregate compared with a constant is grouped once, `key IN (SELECT link … GROUP BY link HAVING
@@ -71,6 +75,7 @@ struct RuleSQLCompiler {
             return flag ? "TRUE" : "FALSE"
         case .compare(let op, let left, let right, let ignoreCase):
             if let grouped = groupedComparison(expression, in: scope) { return grouped }
+            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
             var l = value(left, in: scope), r = value(right, in: scope)
             if ignoreCase {
                 l = dialect.fold(l)
@@ -79,8 +84,10 @@ struct RuleSQLCompiler {
             return "\(l) \(op == .notEqual ? "<>" : op.rawValue) \(r)"
         case .between(let subject, let low, let high, let negated):
             if let grouped = groupedComparison(expression, in: scope) { return grouped }
+            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
             return "\(value(subject, in: scope)) \(negated ? "NOT " : "")BETWEEN \(value(low, in: scope)) AND \(value(high, in: scope))"
         case .inList(let subject, let list, let negated, let ignoreCase):
+            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
             var v = value(subject, in: scope)
             var items = list.map { value($0, in: scope) }
             if ignoreCase {
@@ -89,8 +96,12 @@ struct RuleSQLCompiler {
             }
             return "\(v) \(negated ? "NOT " : "")IN (\(items.joined(separator: ", ")))"
         case .isNull(let subject, let negated):
+            // `hotel.city is null` also holds when there is no hotel: only the negated form can move
+            // into a semi-join.
+            if negated, let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
             return "\(value(subject, in: scope)) IS \(negated ? "NOT " : "")NULL"
         case .match(let kind, let subject, let pattern, let negated, let ignoreCase):
+            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
             let text = match(kind, value(subject, in: scope), pattern, ignoreCase: ignoreCase)
             return negated ? "NOT (\(text))" : text
         case .exists(let relation):
