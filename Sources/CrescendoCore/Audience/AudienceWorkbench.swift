@@ -29,7 +29,11 @@ public struct AudienceWorkbench: Sendable {
         let entity = try model.requireEntity(spec.entity)
         var environment = self.environment
         for name in spec.rule?.audienceNames ?? [] {
-            if let reference = try await reference(to: name, resolving: &resolving) { environment.audiences[name] = reference }
+            if let reference = try await reference(to: name, resolving: &resolving) {
+                environment.audiences[name] = reference
+            } else if environment.audienceNames.isEmpty {
+                environment.audienceNames = try await store.audiences().map(\.name)
+            }
         }
         let rule = try spec.rule.map { rule throws(CrescendoError) in
             try RuleChecker.check(rule, on: entity, model: model, environment: environment)
@@ -126,11 +130,12 @@ public struct AudienceWorkbench: Sendable {
     /// Saves the definition under `name`; it is evaluated whenever it is read.
     public func saveDynamic(_ name: String, spec: PopulationSpec) async throws -> SavedAudience {
         try SavedAudience.validateName(name)
-        let population = try await bind(spec)
-        // A dynamic audience must not name itself, directly or through others.
+        // A dynamic audience must not reach itself, directly or through others.
         if let rule = spec.rule, rule.audienceNames.contains(name) {
             throw CrescendoError(.invalidRule, "audience '\(name)' cannot use itself in its own rule")
         }
+        var resolving = [name]
+        let population = try await bind(spec, resolving: &resolving)
         let audience = SavedAudience(
             name: name, kind: .dynamic, entity: population.target.name, sourceEntity: spec.entity, rule: spec.rule?.text,
             dimension: spec.dimension)

@@ -4,6 +4,9 @@ import Foundation
 /// enum value next to an enum field, and so on.
 enum RuleConstant: Sendable, Hashable {
     case text(String)
+    /// A variable's value given as text (a command line's `--var n=3`): a number where a number is
+    /// expected, text otherwise.
+    case untyped(String)
     case integer(Int64)
     case decimal(String)
     case boolean(Bool)
@@ -15,7 +18,7 @@ enum RuleConstant: Sendable, Hashable {
 
     var description: String {
         switch self {
-        case .text(let text): "the text '\(text)'"
+        case .text(let text), .untyped(let text): "the text '\(text)'"
         case .integer(let number): "the number \(number)"
         case .decimal(let text): "the number \(text)"
         case .boolean(let flag): flag ? "true" : "false"
@@ -24,6 +27,25 @@ enum RuleConstant: Sendable, Hashable {
         case .interval(let amount, let unit): "the interval \(amount) \(unit.rawValue)"
         case .null: "null"
         }
+    }
+}
+
+extension RuleConstant {
+    /// The text of a quoted string or of a variable's text value.
+    var patternText: String? {
+        switch self {
+        case .text(let text), .untyped(let text): text
+        default: nil
+        }
+    }
+
+    /// An untyped variable value read as the text it is (where nothing else gives it a type).
+    var typedAsText: RuleConstant {
+        if case .untyped(let text) = self {
+            if let number = Int64(text.trimmingCharacters(in: .whitespaces)) { return .integer(number) }
+            return .text(text)
+        }
+        return self
     }
 }
 
@@ -83,7 +105,7 @@ extension RuleChecker {
             }
             guard let audience = environment.audiences[name] else {
                 var message = "unknown audience '\(name)'"
-                if let guess = Spelling.suggest(name, among: environment.audiences.keys) { message += " — did you mean '\(guess)'?" }
+                if let guess = Spelling.suggest(name, among: environment.audienceNames + environment.audiences.keys) { message += " — did you mean '\(guess)'?" }
                 report(position, message)
                 return nil
             }
@@ -219,7 +241,7 @@ extension RuleChecker {
             report(position, "\(kind.rawValue) works on text; \(describe(typed)) is \(article(typed.kind))")
             return nil
         }
-        guard case .constant(let constant) = p, case .text(let text) = constant else {
+        guard case .constant(let constant) = p, let text = constant.patternText else {
             report(pattern.position, "\(kind.rawValue) takes a quoted text, such as '\(kind == .like ? "%@example.com" : "Lis")'")
             return nil
         }
@@ -292,6 +314,7 @@ extension RuleChecker {
 
     /// Orders two constants (a comparison of a variable with a value is decided while checking).
     private mutating func compareConstants(_ a: RuleConstant, _ b: RuleConstant, at position: SourcePosition) -> ComparisonResult? {
+        let a = a.typedAsText, b = b.typedAsText
         func number(_ c: RuleConstant) -> Decimal? {
             switch c {
             case .integer(let n): Decimal(n)
@@ -323,6 +346,13 @@ extension RuleChecker {
     mutating func bind(_ constant: RuleConstant, as other: BoundExpression, at position: SourcePosition) -> BoundExpression? {
         let field: Field? = if case .column(let reference) = other { reference.field } else { nil }
         let kind = other.kind
+        if case .untyped(let text) = constant {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if kind == .integer, let number = Int64(trimmed) { return bind(.integer(number), as: other, at: position) }
+            if kind.isNumeric, let decimal = ValueParser.canonicalDecimal(trimmed) { return bind(.decimal(decimal), as: other, at: position) }
+            if kind == .boolean, let flag = ["true": true, "false": false][trimmed.lowercased()] { return bind(.boolean(flag), as: other, at: position) }
+            return bind(.text(text), as: other, at: position)
+        }
         let zone = environment.timeZone
         switch (constant, kind) {
         case (.null, _):

@@ -33,7 +33,7 @@ extension RuleChecker {
             }
             switch value {
             case .null: return .constant(.null)
-            case .text(let text): return .constant(.text(text))
+            case .text(let text): return .constant(.untyped(text))
             case .integer(let number): return .constant(.integer(number))
             case .decimal(let text): return .constant(.decimal(text))
             case .boolean(let flag): return .constant(.boolean(flag))
@@ -45,7 +45,7 @@ extension RuleChecker {
             guard let value = operand(amount, on: entity) else { return nil }
             switch value {
             case .constant(.integer(let n)) where abs(n) <= 1_000_000: return .constant(.interval(Int(n), unit))
-            case .constant(.text(let text)) where Int(text.trimmingCharacters(in: .whitespaces)).map({ abs($0) <= 1_000_000 }) == true:
+            case .constant(.untyped(let text)) where Int(text.trimmingCharacters(in: .whitespaces)).map({ abs($0) <= 1_000_000 }) == true:
                 return .constant(.interval(Int(text.trimmingCharacters(in: .whitespaces))!, unit))
             default:
                 report(position, "the amount of \(unit.rawValue) must be a whole number up to 1000000 known before the rule runs")
@@ -76,7 +76,7 @@ extension RuleChecker {
         for argument in arguments {
             switch operand(argument, on: entity) {
             case nil: return nil
-            case .constant(let constant): constants.append(constant)
+            case .constant(let constant): constants.append(constant.typedAsText)
             case .typed:
                 report(argument.position, "the arguments of \(function)() must be constants")
                 return nil
@@ -117,6 +117,11 @@ extension RuleChecker {
     // MARK: Arithmetic
 
     private mutating func arithmetic(_ op: ArithmeticOperator, _ l: CheckedOperand, _ r: CheckedOperand, at position: SourcePosition) -> CheckedOperand? {
+        func typed(_ operand: CheckedOperand) -> CheckedOperand {
+            if case .constant(let constant) = operand { return .constant(constant.typedAsText) }
+            return operand
+        }
+        let (l, r) = (typed(l), typed(r))
         switch (l, r) {
         case (.constant(let a), .constant(let b)):
             return fold(op, a, b, at: position).map { .constant($0) }

@@ -14,6 +14,8 @@ public struct RuleEnvironment: Sendable {
     public var variables: [String: Value]
     /// Saved audiences by name, resolved by the caller (the portal lives in the store).
     public var audiences: [String: AudienceReference]
+    /// Every audience name in the portal, for "did you mean" when a rule names one that is missing.
+    public var audienceNames: [String] = []
 
     public init(now: Int64, timeZone: TimeZone, variables: [String: Value] = [:], audiences: [String: AudienceReference] = [:]) {
         self.now = now
