@@ -108,8 +108,9 @@ enum RuleFixtures {
         _ rule: String, on entity: String, _ environment: RuleEnvironment = environment(), sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> String? {
         let parsed = try RuleParser.parse(rule)
+        let entity = try self.entity(entity), model = try model()
         do {
-            let bound = try RuleChecker.check(parsed, on: try self.entity(entity), model: try model(), environment: environment)
+            let bound = try RuleChecker.check(parsed, on: entity, model: model, environment: environment)
             Issue.record("expected \(rule) to be refused, got \(bound)", sourceLocation: sourceLocation)
             return nil
         } catch {

@@ -10,8 +10,9 @@ enum RuleConstant: Sendable, Hashable {
     case integer(Int64)
     case decimal(String)
     case boolean(Bool)
-    /// Days since 1970-01-01.
-    case date(Int)
+    /// Days since 1970-01-01, and the zone the day was taken in when a rule named one
+    /// (`today('Europe/Lisbon')`): a timestamp compared with it starts that day in that zone.
+    case date(Int, zone: TimeZone?)
     case timestamp(Int64)
     case interval(Int, IntervalUnit)
     case null
@@ -22,7 +23,7 @@ enum RuleConstant: Sendable, Hashable {
         case .integer(let number): "the number \(number)"
         case .decimal(let text): "the number \(text)"
         case .boolean(let flag): flag ? "true" : "false"
-        case .date(let day): "the date \(RuleTime.dayText(day))"
+        case .date(let day, _): "the date \(RuleTime.dayText(day))"
         case .timestamp(let micros): "the time \(CivilTime.iso8601(micros: micros))"
         case .interval(let amount, let unit): "the interval \(amount) \(unit.rawValue)"
         case .null: "null"
@@ -162,7 +163,8 @@ extension RuleChecker {
         case (.typed(let typed), .constant(let constant)), (.constant(let constant), .typed(let typed)):
             let constantOnLeft: Bool = if case .constant = l { true } else { false }
             if constant == .null {
-                report(position, "nothing equals null; write \(left.text) is \(op == .notEqual ? "not " : "")null")
+                let subject = constantOnLeft ? right : left
+                report(position, "nothing equals null; write \(subject.text) is \(op == .notEqual ? "not " : "")null")
                 return nil
             }
             guard checkOperator(op, on: typed, ignoreCase: ignoreCase, at: position),
@@ -327,12 +329,12 @@ extension RuleChecker {
         switch (a, b) {
         case let (.text(x), .text(y)): return order(x, y)
         case let (.boolean(x), .boolean(y)): return x == y ? .orderedSame : (x ? .orderedDescending : .orderedAscending)
-        case let (.date(x), .date(y)): return order(x, y)
+        case let (.date(x, _), .date(y, _)): return order(x, y)
         case let (.timestamp(x), .timestamp(y)): return order(x, y)
-        case let (.date(x), .text(y)): if let d = ValueParser.parseDate(y.utf8) { return order(x, d) }
-        case let (.text(x), .date(y)): if let d = ValueParser.parseDate(x.utf8) { return order(d, y) }
-        case let (.timestamp(x), .date(y)): return order(x, RuleTime.startOfDay(y, in: environment.timeZone))
-        case let (.date(x), .timestamp(y)): return order(RuleTime.startOfDay(x, in: environment.timeZone), y)
+        case let (.date(x, _), .text(y)): if let d = ValueParser.parseDate(y.utf8) { return order(x, d) }
+        case let (.text(x), .date(y, _)): if let d = ValueParser.parseDate(x.utf8) { return order(d, y) }
+        case let (.timestamp(x), .date(y, zone)): return order(x, RuleTime.startOfDay(y, in: zone ?? environment.timeZone))
+        case let (.date(x, zone), .timestamp(y)): return order(RuleTime.startOfDay(x, in: zone ?? environment.timeZone), y)
         default: break
         }
         report(position, "cannot compare \(a.description) with \(b.description)")
@@ -378,8 +380,8 @@ extension RuleChecker {
         case (.integer(let n), .decimal): return .constant(.decimal(String(n)), .decimal)
         case (.decimal(let text), .integer), (.decimal(let text), .decimal): return .constant(.decimal(text), .decimal)
         case (.boolean(let flag), .boolean): return .constant(.boolean(flag), .boolean)
-        case (.date(let day), .date): return .constant(.text(RuleTime.dayText(day)), .date)
-        case (.date(let day), .timestamp): return .constant(.timestamp(RuleTime.startOfDay(day, in: zone)), .timestamp)
+        case (.date(let day, _), .date): return .constant(.text(RuleTime.dayText(day)), .date)
+        case (.date(let day, let dayZone), .timestamp): return .constant(.timestamp(RuleTime.startOfDay(day, in: dayZone ?? zone)), .timestamp)
         case (.timestamp(let micros), .timestamp): return .constant(.timestamp(micros), .timestamp)
         case (.timestamp(let micros), .date): return .constant(.text(RuleTime.dayText(RuleTime.localDay(of: micros, in: zone))), .date)
         case (.text(let text), .date):

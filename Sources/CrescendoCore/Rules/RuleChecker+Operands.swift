@@ -103,14 +103,14 @@ extension RuleChecker {
                 return nil
             }
             guard let zone = zone(0) else { return nil }
-            return .date(RuleTime.localDay(of: environment.now, in: zone))
+            return .date(RuleTime.localDay(of: environment.now, in: zone), zone: constants.isEmpty ? nil : zone)
         default:
             guard (1...2).contains(constants.count), case .integer(let days) = constants[0], abs(days) <= 3_650_000 else {
                 report(position, "daysAgo() takes a whole number of days, and optionally a time zone: daysAgo(30)")
                 return nil
             }
             guard let zone = zone(1) else { return nil }
-            return .date(RuleTime.localDay(of: environment.now, in: zone) - Int(days))
+            return .date(RuleTime.localDay(of: environment.now, in: zone) - Int(days), zone: constants.count > 1 ? zone : nil)
         }
     }
 
@@ -158,7 +158,7 @@ extension RuleChecker {
         let zone = environment.timeZone
         func time(_ c: RuleConstant) -> RuleConstant? {
             if case .text(let text) = c {
-                if text.utf8.count == 10, let day = ValueParser.parseDate(text.utf8) { return .date(day) }
+                if text.utf8.count == 10, let day = ValueParser.parseDate(text.utf8) { return .date(day, zone: nil) }
                 if let micros = ValueParser(timeZone: zone).parseTimestamp(text) { return .timestamp(micros) }
                 return nil
             }
@@ -170,10 +170,10 @@ extension RuleChecker {
         case (.add, _, .interval(let n, let unit)), (.subtract, _, .interval(let n, let unit)):
             let amount = op == .add ? n : -n
             switch time(a) {
-            case .date(let day)?:
-                if let moved = RuleTime.add(amount, unit, toDay: day) { return .date(moved) }
+            case .date(let day, let dayZone)?:
+                if let moved = RuleTime.add(amount, unit, toDay: day) { return .date(moved, zone: dayZone) }
                 if unit == .hours || unit == .minutes,
-                    let moved = RuleTime.add(amount, unit, toInstant: RuleTime.startOfDay(day, in: zone), in: zone)
+                    let moved = RuleTime.add(amount, unit, toInstant: RuleTime.startOfDay(day, in: dayZone ?? zone), in: dayZone ?? zone)
                 {
                     return .timestamp(moved)
                 }
@@ -248,6 +248,7 @@ extension RuleChecker {
             let name = path[index]
             guard let step = links(of: current).first(where: { $0.name == name }) else {
                 if steps.last?.isToMany == true { break }
+                let position = Self.position(of: index, in: path, from: position)
                 if current.field(named: name) != nil {
                     report(position, "\(function.rawValue)(…) goes over a list of related rows, such as \(function == .count ? "count(reservations)" : "sum(reservations.amount)"); \(name) is a field of \(current.name)")
                 } else {
@@ -267,7 +268,7 @@ extension RuleChecker {
         let child = current
         var argument: ColumnReference?
         if index < path.count {
-            guard let reference = columnPath(Array(path[index...]), on: child, at: position) else { return nil }
+            guard let reference = columnPath(Array(path[index...]), on: child, at: Self.position(of: index, in: path, from: position)) else { return nil }
             argument = reference
         }
         let kind: ValueKind

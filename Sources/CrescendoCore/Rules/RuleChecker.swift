@@ -99,10 +99,11 @@ public struct RuleChecker {
     }
 
     /// `a.b.c`: to-one links, then a field.
-    mutating func columnPath(_ names: [String], on entity: Entity, at position: SourcePosition) -> ColumnReference? {
+    mutating func columnPath(_ names: [String], on entity: Entity, at start: SourcePosition) -> ColumnReference? {
         var steps: [LinkStep] = []
         var current = entity
         for (index, name) in names.enumerated() {
+            let position = Self.position(of: index, in: names, from: start)
             let isLast = index == names.count - 1
             if isLast, let field = current.field(named: name) {
                 return ColumnReference(steps: steps, entity: current.name, field: field)
@@ -128,15 +129,23 @@ public struct RuleChecker {
             unknownName(name, on: current, at: position)
             return nil
         }
-        report(position, "empty field name")
+        report(start, "empty field name")
         return nil
     }
 
+    /// Where the `index`th name of a dotted path starts (paths are written without spaces around
+    /// the dots), so that an error points at the name that is wrong.
+    static func position(of index: Int, in names: [String], from start: SourcePosition) -> SourcePosition {
+        guard start != .unknown else { return start }
+        return SourcePosition(line: start.line, column: start.column + names[..<index].reduce(0) { $0 + $1.count + 1 })
+    }
+
     /// A path that ends at a link (for exists and aggregates): to-one steps, then the last step.
-    mutating func relationPath(_ names: [String], on entity: Entity, at position: SourcePosition) -> [LinkStep]? {
+    mutating func relationPath(_ names: [String], on entity: Entity, at start: SourcePosition) -> [LinkStep]? {
         var steps: [LinkStep] = []
         var current = entity
-        for name in names {
+        for (index, name) in names.enumerated() {
+            let position = Self.position(of: index, in: names, from: start)
             if let previous = steps.last, previous.isToMany {
                 report(position, "\(previous.name) is a list; follow it with exists \(previous.name)(…) inside the filter to go further")
                 return nil

@@ -185,7 +185,11 @@ extension RuleExpression: Codable {
             try c.encode(dotted(path), forKey: .path)
             try c.encodeIfPresent(filter, forKey: .filter)
         }
-        if at != .unknown { try c.encode(at, forKey: .at) }
+        // `and`/`or` start where their first condition does: no position of their own.
+        switch self {
+        case .and, .or: break
+        default: if at != .unknown { try c.encode(at, forKey: .at) }
+        }
     }
 
     /// Reads the JSON form, with an error that names the place in the document that is wrong.

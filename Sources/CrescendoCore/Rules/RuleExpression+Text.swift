@@ -70,5 +70,6 @@ private func render(_ e: RuleExpression, parent: Int) -> String {
         case .null: body = "null"
         }
     }
-    return own < parent || (own == parent && own <= 4 && parent == 4) ? "(\(body))" : body
+    // A list inside a list of the same kind keeps its parentheses, so the tree reads back the same.
+    return own < parent || (own == parent && own <= 4) ? "(\(body))" : body
 }

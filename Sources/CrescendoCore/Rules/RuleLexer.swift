@@ -49,14 +49,29 @@ struct RuleLexer {
     private var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
     private func peek(_ offset: Int = 1) -> Unicode.Scalar? { index + offset < scalars.count ? scalars[index + offset] : nil }
 
+    /// Consecutive regional indicators so far (two make one flag).
+    private var regionalIndicators = 0
+
+    /// Moves to the next scalar. Columns count characters as people see them: a combining accent, an
+    /// emoji modifier or joiner sequence, or the second half of a flag does not move the column.
     private mutating func advance() {
-        if scalars[index] == "\n" {
+        let previous = scalars[index]
+        index += 1
+        if previous == "\n" {
             line += 1
             column = 1
-        } else {
-            column += 1
+            regionalIndicators = 0
+            return
         }
-        index += 1
+        let isRegional = { (c: Unicode.Scalar) in c.value >= 0x1F1E6 && c.value <= 0x1F1FF }
+        regionalIndicators = isRegional(previous) ? regionalIndicators + 1 : 0
+        guard let next = current else {
+            column += 1
+            return
+        }
+        let continues = next.properties.isGraphemeExtend || next.properties.isEmojiModifier || next == "\u{200D}"
+            || previous == "\u{200D}" || (isRegional(next) && regionalIndicators % 2 == 1)
+        if !continues { column += 1 }
     }
 
     private static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {

@@ -147,6 +147,9 @@ public struct RuleParser {
     private mutating func parseCondition() throws(RuleProblem) -> RuleExpression {
         let position = current.position
         if acceptWord("exists") {
+            // Positions of exists and aggregates are those of their paths, so that an error about a
+            // name in the path can point at that name.
+            let position = current.position
             let path = try parsePath()
             var filter: RuleExpression?
             if acceptSymbol("(") {
@@ -247,10 +250,17 @@ public struct RuleParser {
 
     // MARK: Operands
 
+    /// Terms in one chain of `+ - * /`: each one nests the tree a level deeper, and no real rule
+    /// needs more.
+    static let maxTerms = 64
+
     private mutating func parseOperand() throws(RuleProblem) -> RuleExpression {
         var left = try parseTerm()
+        var terms = 1
         while case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" {
             let position = current.position
+            terms += 1
+            guard terms <= Self.maxTerms else { throw RuleProblem(position, "more than \(Self.maxTerms) terms in one calculation") }
             advance()
             let right = try parseTerm()
             left = .arithmetic(symbol == "+" ? .add : .subtract, left, right, position)
@@ -260,8 +270,11 @@ public struct RuleParser {
 
     private mutating func parseTerm() throws(RuleProblem) -> RuleExpression {
         var left = try parseUnary()
+        var factors = 1
         while case .symbol(let symbol) = current.kind, symbol == "*" || symbol == "/" {
             let position = current.position
+            factors += 1
+            guard factors <= Self.maxTerms else { throw RuleProblem(position, "more than \(Self.maxTerms) terms in one calculation") }
             advance()
             let right = try parseUnary()
             left = .arithmetic(symbol == "*" ? .multiply : .divide, left, right, position)
@@ -276,6 +289,8 @@ public struct RuleParser {
             switch inner {
             case .literal(.integer(let value), _): return .literal(.integer(-value), position)
             case .literal(.decimal(let text), _): return .literal(.decimal(text.hasPrefix("-") ? String(text.dropFirst()) : "-" + text), position)
+            case .interval(.literal(.integer(let value), let at), let unit, _):
+                return .interval(.literal(.integer(-value), at), unit, position)
             case .interval(let amount, let unit, _):
                 return .interval(.arithmetic(.subtract, .literal(.integer(0), position), amount, position), unit, position)
             default: return .arithmetic(.subtract, .literal(.integer(0), position), inner, position)
@@ -330,9 +345,12 @@ public struct RuleParser {
                 }
                 advance()
                 advance()
-                var arguments: [RuleExpression] = []
-                if !isSymbol(")") {
-                    repeat { arguments.append(try parseOperand()) } while acceptSymbol(",")
+                let arguments = try nested { (parser: inout RuleParser) throws(RuleProblem) -> [RuleExpression] in
+                    var arguments: [RuleExpression] = []
+                    if !parser.isSymbol(")") {
+                        repeat { arguments.append(try parser.parseOperand()) } while parser.acceptSymbol(",")
+                    }
+                    return arguments
                 }
                 try expectSymbol(")", "\",\" or \")\" after the arguments of \(name)()")
                 return .call(name, arguments, position)
@@ -352,6 +370,7 @@ public struct RuleParser {
             guard function == .count else { throw RuleProblem(position, "distinct is only for count: count(distinct reservations.hotel_id)") }
             function = .countDistinct
         }
+        let position = current.position
         let path = try parsePath()
         var filter: RuleExpression?
         if acceptWord("where") { filter = try parseOr() }
