@@ -22,6 +22,12 @@ public final class SQLiteStore: WorkspaceStore {
             // 64 MiB of page cache per connection: large writes touch fewer pages twice, and memory
             // stays bounded whatever the file size (index builds sort in temporary files, not in RAM).
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            if db.configuration.readonly {
+                // Readers (audience queries) read pages straight from the mapped file instead of
+                // one read() call per page: large scans and index walks spend their time in SQLite,
+                // not in the kernel. The writer keeps plain I/O, so ingestion's memory stays flat.
+                try db.execute(sql: "PRAGMA mmap_size = 2147418112")
+            }
             db.add(function: SQLiteStore.fold)
         }
         do {

@@ -128,6 +128,22 @@ import Testing
             d.reservations(of: p).filter { d.region(d.hotel($0.hotelID)?.regionID)?.name == "Europe" && $0.amount > 500 }.count >= 2
         },
         profiles("sum(reservations.amount) > 5000.75") { d, p in d.reservations(of: p).reduce(0) { $0 + $1.amount } > 5000.75 },
+        // Relations next to plain conditions (SQLite correlates them; standalone they are memberships)
+        profiles("tier = 'gold' and not exists reservations(check_in >= today())") { d, p in
+            p.tier == "gold" && !d.reservations(of: p).contains { $0.checkIn >= today }
+        },
+        profiles("email_opt_in and count(reservations where status = 'completed') < 2") { d, p in
+            p.emailOptIn && d.reservations(of: p).filter { $0.status == "completed" }.count < 2
+        },
+        profiles("tier = 'silver' and sum(loyalty.points) > 100 and exists reservations(hotel.city = 'Paris')") { d, p in
+            p.tier == "silver" && d.loyalty(of: p).reduce(0) { $0 + $1.points } > 100 && d.reservations(of: p).contains { d.hotel($0.hotelID)?.city == "Paris" }
+        },
+        profiles("email is not null and not (home_hotel.city = 'Lisbon') and avg(reservations.nights) >= 4") { d, p in
+            let nights = d.reservations(of: p).map(\.nights)
+            return p.email != nil && d.hotel(p.homeHotelID)?.city != "Lisbon" && !nights.isEmpty && Double(nights.reduce(0, +)) / Double(nights.count) >= 4
+        },
+        profiles("email_opt_in and count(reservations) between 1 and 2") { d, p in p.emailOptIn && (1...2).contains(d.reservations(of: p).count) },
+        profiles("email_opt_in and not (count(reservations) > 2)") { d, p in p.emailOptIn && !(d.reservations(of: p).count > 2) },
         // Variables
         Case(on: "profile", rule: "tier = $t and count(reservations) >= $n", variables: ["t": .text("silver"), "n": .text("3")]) { d in
             Set(d.profiles.filter { $0.tier == "silver" && d.reservations(of: $0).count >= 3 }.map(\.id))

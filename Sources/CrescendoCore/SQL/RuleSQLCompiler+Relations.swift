@@ -2,21 +2,66 @@ extension RuleSQLCompiler {
     /// The child scope of a relation's last step, with its filter compiled in.
     private mutating func childScope(_ relation: BoundRelation) -> SQLScope {
         let child = scope(entity(relation.last.to))
-        if let filter = relation.filter { child.conditions.append(condition(filter, in: child)) }
+        if let filter = relation.filter { child.conditions.append(condition(filter, in: child).sql) }
         return child
     }
 
-    /// `exists list(filter)` as `parent IN (SELECT link FROM child WHERE filter)`.
-    mutating func semiJoin(_ relation: BoundRelation, in scope: SQLScope) -> String {
+    /// Whether `columns` of the row at `anchor` can be null: a nullable field, or a row reached
+    /// through a LEFT JOIN that may find nothing.
+    private func mayBeNull(_ columns: [String], of entityName: String, throughJoins: Bool) -> Bool {
+        throughJoins || columns.contains { entity(entityName).field(named: $0)?.nullable == true }
+    }
+
+    /// Rows related along `step` from the row at `anchor` in `scope`, in the given shape: `inner`
+    /// is the related rows' scope with its conditions.
+    private mutating func related(
+        _ step: LinkStep, anchor: String, throughJoins: Bool, inner: SQLScope, in scope: SQLScope, context: Shape
+    ) -> Condition {
+        let linked = step.toColumns.map { inner.column($0, dialect) }
+        let parent = step.fromColumns.map { "\(anchor).\(q($0))" }
+        switch shape(context) {
+        case .correlated:
+            inner.conditions.insert(contentsOf: zip(linked, parent).map { "\($0) = \($1)" }, at: 0)
+            return Condition(sql: "EXISTS (SELECT 1 FROM \(inner.from(dialect))\(inner.whereClause))", neverNull: true)
+        case .membership:
+            // A null link never matches, and `NOT IN` must not see one.
+            let nullable = zip(step.toColumns, linked).filter { inner.entity.field(named: $0.0)?.nullable == true }
+            inner.conditions += nullable.map { "\($0.1) IS NOT NULL" }
+            let text = "\(tuple(parent)) IN (SELECT \(linked.joined(separator: ", ")) FROM \(inner.from(dialect))\(inner.whereClause))"
+            return Condition(sql: text, neverNull: !mayBeNull(step.fromColumns, of: step.from, throughJoins: throughJoins))
+        }
+    }
+
+    /// `exists list(filter)`.
+    mutating func semiJoin(_ relation: BoundRelation, in scope: SQLScope, context: Shape) -> Condition {
         let anchor = join(relation.prefix, in: scope)
-        let last = relation.last
         let child = childScope(relation)
-        let linkColumns = last.toColumns.map { child.column($0, dialect) }
-        // Nullable link columns: a null never matches, and NOT IN must not see it.
-        let nullable = zip(last.toColumns, linkColumns).filter { entity(last.to).field(named: $0.0)?.nullable == true }
-        child.conditions += nullable.map { "\($0.1) IS NOT NULL" }
-        let parent = last.fromColumns.map { "\(anchor).\(q($0))" }
-        return "\(tuple(parent)) IN (SELECT \(linkColumns.joined(separator: ", ")) FROM \(child.from(dialect))\(child.whereClause))"
+        return related(relation.last, anchor: anchor, throughJoins: !relation.prefix.isEmpty, inner: child, in: scope, context: context)
+    }
+
+    /// `in audience 'name'`: a snapshot's member table, or a dynamic audience's population.
+    mutating func audienceMembership(_ steps: [LinkStep], _ audience: AudienceReference, in scope: SQLScope, context: Shape) -> Condition {
+        let anchor = join(steps, in: scope)
+        let target = entity(audience.entity)
+        let keys = target.key.map { "\(anchor).\(q($0))" }
+        let members: SQLScope
+        let memberColumns: [String]
+        switch audience.members {
+        case .snapshot(let table):
+            members = SQLScope(entity: Entity(name: table, key: [], version: "", fields: []), alias: alias("m"))
+            memberColumns = keys.indices.map { members.column("k\($0)", dialect) }
+        case .population(let population):
+            members = populationScope(population)
+            memberColumns = members.entity.key.map { members.column($0, dialect) }
+        }
+        switch shape(context) {
+        case .correlated:
+            members.conditions.insert(contentsOf: zip(memberColumns, keys).map { "\($0) = \($1)" }, at: 0)
+            return Condition(sql: "EXISTS (SELECT 1 FROM \(members.from(dialect))\(members.whereClause))", neverNull: true)
+        case .membership:
+            let text = "\(tuple(keys)) IN (SELECT \(memberColumns.joined(separator: ", ")) FROM \(members.from(dialect))\(members.whereClause))"
+            return Condition(sql: text, neverNull: steps.isEmpty)
+        }
     }
 
     /// The aggregate function over the child scope's rows.
@@ -41,51 +86,77 @@ extension RuleSQLCompiler {
         let select = zip(keys, keyNames).map { "\($0) AS \($1)" }.joined(separator: ", ")
         let on = zip(keyNames, last.fromColumns).map { "\(groupAlias).\($0) = \(anchor).\(q($1))" }.joined(separator: " AND ")
         scope.addJoin("LEFT JOIN (SELECT \(select), \(function) AS v FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(keys.joined(separator: ", "))) AS \(groupAlias) ON \(on)")
+        return Self.overNoRows(aggregate, "\(groupAlias).v")
+    }
+
+    /// An aggregate as a value computed per row through the link index: for the rows other
+    /// conditions leave.
+    mutating func correlatedAggregate(_ aggregate: BoundAggregate, in scope: SQLScope) -> String {
+        let anchor = join(aggregate.relation.prefix, in: scope)
+        let last = aggregate.relation.last
+        let child = childScope(aggregate.relation)
+        let function = aggregateExpression(aggregate, in: child)
+        let correlation = zip(last.toColumns, last.fromColumns).map { "\(child.column($0, dialect)) = \(anchor).\(q($1))" }
+        child.conditions.insert(contentsOf: correlation, at: 0)
+        return Self.overNoRows(aggregate, "(SELECT \(function) FROM \(child.from(dialect))\(child.whereClause))")
+    }
+
+    /// Count and sum over no rows are 0, not null.
+    static func overNoRows(_ aggregate: BoundAggregate, _ value: String) -> String {
         switch aggregate.function {
-        case .count, .countDistinct, .sum: return "coalesce(\(groupAlias).v, 0)"
-        case .avg, .min, .max: return "\(groupAlias).v"
+        case .count, .countDistinct, .sum: "coalesce(\(value), 0)"
+        case .avg, .min, .max: value
         }
     }
 
-    /// `count(list where …) >= 3` as a grouped semi-join; nil when the condition has another shape.
-    mutating func groupedComparison(_ expression: BoundExpression, in scope: SQLScope) -> String? {
+    /// `count(list where …) >= 3` as a grouped semi-join; nil when the condition has another shape,
+    /// or when a correlated form (SQLite) or a LEFT JOIN (PostgreSQL, for parents without rows) fits
+    /// better.
+    mutating func groupedComparison(_ expression: BoundExpression, in scope: SQLScope, context: Shape) -> Condition? {
+        if dialect == .sqlite && context == .correlated { return nil }
         let aggregate: BoundAggregate
-        let test: (String) -> String
         let holdsForNoRows: Bool
         switch expression {
-        case .compare(let op, .aggregate(let a), .constant(let value, let kind), false):
+        case .compare(let op, .aggregate(let a), .constant(let value, _), false):
             aggregate = a
-            let bound = sql.bind(value, kind)
-            test = { "\($0) \(op == .notEqual ? "<>" : op.rawValue) \(bound)" }
             holdsForNoRows = Self.holds(op, a.valueOverNoRows, value)
-        case .compare(let op, .constant(let value, let kind), .aggregate(let a), false):
+        case .compare(let op, .constant(let value, _), .aggregate(let a), false):
             aggregate = a
-            let bound = sql.bind(value, kind)
-            test = { "\(bound) \(op == .notEqual ? "<>" : op.rawValue) \($0)" }
             holdsForNoRows = Self.holds(op.mirrored, a.valueOverNoRows, value)
-        case .between(.aggregate(let a), .constant(let low, let lowKind), .constant(let high, let highKind), let negated):
+        case .between(.aggregate(let a), .constant(let low, _), .constant(let high, _), let negated):
             aggregate = a
-            let lowBound = sql.bind(low, lowKind), highBound = sql.bind(high, highKind)
-            test = { "\($0) \(negated ? "NOT " : "")BETWEEN \(lowBound) AND \(highBound)" }
             let inside = Self.holds(.greaterOrEqual, a.valueOverNoRows, low) && Self.holds(.lessOrEqual, a.valueOverNoRows, high)
             holdsForNoRows = a.valueOverNoRows.isNull ? false : inside != negated
         default:
             return nil
         }
+        // PostgreSQL runs NOT IN (subquery) as a per-row subplan: the LEFT JOIN form hashes instead.
+        if dialect == .postgres && holdsForNoRows { return nil }
         let anchor = join(aggregate.relation.prefix, in: scope)
         let last = aggregate.relation.last
         let child = childScope(aggregate.relation)
-        var function = aggregateExpression(aggregate, in: child)
-        if aggregate.function == .sum { function = "coalesce(\(function), 0)" }
+        let function = Self.overNoRows(aggregate, aggregateExpression(aggregate, in: child))
+        let test: String
+        switch expression {
+        case .compare(let op, .aggregate, let constant, _):
+            test = "\(function) \(op == .notEqual ? "<>" : op.rawValue) \(value(constant, in: scope))"
+        case .compare(let op, let constant, .aggregate, _):
+            test = "\(value(constant, in: scope)) \(op == .notEqual ? "<>" : op.rawValue) \(function)"
+        case .between(.aggregate, let low, let high, let negated):
+            test = "\(function) \(negated ? "NOT " : "")BETWEEN \(value(low, in: scope)) AND \(value(high, in: scope))"
+        default:
+            return nil
+        }
         let keys = last.toColumns.map { child.column($0, dialect) }
         let nullable = zip(last.toColumns, keys).filter { entity(last.to).field(named: $0.0)?.nullable == true }
         child.conditions += nullable.map { "\($0.1) IS NOT NULL" }
         let parent = tuple(last.fromColumns.map { "\(anchor).\(q($0))" })
-        let having = holdsForNoRows ? "NOT (\(test(function)))" : test(function)
+        let having = holdsForNoRows ? "NOT (\(test))" : test
         let subquery = "SELECT \(keys.joined(separator: ", ")) FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(keys.joined(separator: ", ")) HAVING \(having)"
         // Parents without rows qualify exactly when the test holds for the empty value (0 for count and
         // sum): then the groups that fail it are the ones to leave out.
-        return holdsForNoRows ? "\(parent) NOT IN (\(subquery))" : "\(parent) IN (\(subquery))"
+        let neverNull = !mayBeNull(last.fromColumns, of: last.from, throughJoins: !aggregate.relation.prefix.isEmpty)
+        return Condition(sql: holdsForNoRows ? "\(parent) NOT IN (\(subquery))" : "\(parent) IN (\(subquery))", neverNull: neverNull)
     }
 
     /// Evaluates `a op b` for the no-rows value of an aggregate against a bound constant.
@@ -113,15 +184,11 @@ extension RuleSQLCompiler {
     /// A comparison whose every field lies along the same first to-one step, compiled as a semi-join
     /// on that link; nil for any other comparison. Only conditions that are false when the linked
     /// row is missing qualify (they all are, except `is null`).
-    mutating func navigationSemiJoin(_ expression: BoundExpression, in scope: SQLScope) -> String? {
+    mutating func navigationSemiJoin(_ expression: BoundExpression, in scope: SQLScope, context: Shape) -> Condition? {
         guard let step = Self.sharedFirstStep(expression) else { return nil }
         let inner = self.scope(entity(step.to))
-        inner.conditions.append(condition(Self.droppingFirstStep(expression), in: inner))
-        let linked = step.toColumns.map { inner.column($0, dialect) }
-        let nullable = zip(step.toColumns, linked).filter { inner.entity.field(named: $0.0)?.nullable == true }
-        inner.conditions += nullable.map { "\($0.1) IS NOT NULL" }
-        let local = tuple(step.fromColumns.map { scope.column($0, dialect) })
-        return "\(local) IN (SELECT \(linked.joined(separator: ", ")) FROM \(inner.from(dialect))\(inner.whereClause))"
+        inner.conditions.append(condition(Self.droppingFirstStep(expression), in: inner).sql)
+        return related(step, anchor: scope.alias, throughJoins: false, inner: inner, in: scope, context: context)
     }
 
     /// The first step shared by every field of a comparison, when there is one and no aggregate.
@@ -172,7 +239,7 @@ extension RuleSQLCompiler {
     /// semi-join, so every target row appears once however many source rows lead to it.
     mutating func populationScope(_ population: BoundPopulation) -> SQLScope {
         var current = scope(population.entity)
-        if let rule = population.rule { current.conditions.append(condition(rule, in: current)) }
+        if let rule = population.rule { current.conditions.append(condition(rule, in: current).sql) }
         for step in population.dimension {
             let outer = scope(entity(step.to))
             let sourceColumns = step.fromColumns.map { current.column($0, dialect) }

@@ -1,18 +1,24 @@
 /// Compiles checked rules into SQL for one engine.
 ///
-/// Shapes, chosen by measuring `crescendo-bench audience` on both engines:
-/// - a condition on fields along one to-one path (`customer.home_hotel.country = 'PT'`) is a
-///   semi-join per link, `profile_id IN (SELECT id FROM profile WHERE home_hotel_id IN (SELECT id
-///   FROM hotel WHERE country = ?))`: the engine starts from the selective end and walks the link
-///   indexes (a LEFT JOIN chain would pin SQLite's join order to the outer table); any other use of
-///   a to-one path (several paths in one comparison, `is null`, preview fields) is a LEFT JOIN, one
-///   per distinct path;
-/// - `exists` over a list is a semi-join, `key IN (SELECT link FROM child WHERE filter)`: the engine
-///   reads the filtered child rows once instead of probing them per parent row;
-/// - an aggregate compared with a constant is grouped once, `key IN (SELECT link … GROUP BY link HAVING
-///   count(*) >= ?)` (or `NOT IN … HAVING NOT …` when parents without rows also qualify, as for
-///   `count(…) < 3`); any other aggregate is a LEFT JOIN to the grouped child rows;
-/// - values are bound parameters, identifiers come from the model only, always quoted.
+/// Shapes, chosen by measuring `crescendo-bench audience` on both engines (the numbers are in the
+/// README):
+/// - A condition that stands alone (the whole rule, a branch of an `or`) is a *membership* test,
+///   `key IN (SELECT link FROM child WHERE filter)`: the engine reads the qualifying child rows once
+///   and starts from the selective side. An aggregate compared with a constant is grouped once the
+///   same way, `key IN (SELECT link … GROUP BY link HAVING count(*) >= ?)` (`NOT IN … HAVING NOT …`
+///   when parents without rows qualify too, as for `count(…) < 3`).
+/// - On SQLite, a relation that is one of several `and`ed conditions is *correlated* instead, `EXISTS
+///   (SELECT 1 FROM child WHERE link = parent.key AND …)` and `(SELECT count(*) …) >= ?`, and placed
+///   after the plain conditions: it is then evaluated only for the rows they leave, through the link
+///   index, rather than materialized for the whole child table.
+/// - PostgreSQL plans `EXISTS` and `IN` as the same hash semi-join, but a negated `IN` only as a
+///   per-row subplan: it always gets `EXISTS` / `NOT EXISTS` (anti-joins), and the grouped form with
+///   `NOT IN` becomes a LEFT JOIN to the grouped child rows.
+/// - A condition on fields along one to-one path (`customer.home_hotel.country = 'PT'`) is a semi-join
+///   per link, so the engine can start from the selective end and walk the link indexes (a LEFT JOIN
+///   chain pins SQLite's join order to the outer table); any other use of a to-one path (fields of
+///   two paths in one comparison, `is null`, preview fields) is a LEFT JOIN, one per distinct path.
+/// - Values are bound parameters; identifiers come from the model only, always quoted.
 struct RuleSQLCompiler {
     let dialect: SQLDialect
     let model: DataModel
@@ -22,6 +28,21 @@ struct RuleSQLCompiler {
     init(dialect: SQLDialect, model: DataModel) {
         self.dialect = dialect
         self.model = model
+    }
+
+    /// A compiled condition, and whether it can be unknown (SQL null) for a row: `not` complements
+    /// a never-null condition with plain NOT, and any other with `IS NOT TRUE`.
+    struct Condition {
+        var sql: String
+        var neverNull: Bool
+    }
+
+    /// How a relation (exists, membership, aggregate) is tested.
+    enum Shape {
+        /// Uncorrelated `IN (SELECT …)`, evaluated once.
+        case membership
+        /// `EXISTS (… WHERE link = parent.key)`, evaluated per remaining row.
+        case correlated
     }
 
     mutating func alias(_ prefix: String) -> String {
@@ -35,6 +56,9 @@ struct RuleSQLCompiler {
 
     /// `(a, b)` for several columns, `a` for one.
     func tuple(_ columns: [String]) -> String { columns.count == 1 ? columns[0] : "(" + columns.joined(separator: ", ") + ")" }
+
+    /// PostgreSQL always correlates (its planner turns EXISTS into semi- and anti-joins).
+    func shape(_ context: Shape) -> Shape { dialect == .postgres ? .correlated : context }
 
     // MARK: Scopes and joins
 
@@ -60,76 +84,75 @@ struct RuleSQLCompiler {
 
     // MARK: Conditions
 
-    mutating func condition(_ expression: BoundExpression, in scope: SQLScope) -> String {
+    /// Compiles a condition; `context` is the shape relations take here (see the type's comment).
+    mutating func condition(_ expression: BoundExpression, in scope: SQLScope, context: Shape = .membership) -> Condition {
         switch expression {
         case .and(let parts):
-            return parts.count == 1 ? condition(parts[0], in: scope) : "(" + parts.map { condition($0, in: scope) }.joined(separator: " AND ") + ")"
+            if parts.count == 1 { return condition(parts[0], in: scope, context: context) }
+            // Plain conditions first; relations after them, correlated when something else narrows the rows.
+            let plain = parts.filter { !Self.isRelation($0) }, relations = parts.filter(Self.isRelation)
+            let relationContext: Shape = plain.isEmpty ? context : .correlated
+            let compiled = plain.map { condition($0, in: scope, context: context) } + relations.map { condition($0, in: scope, context: relationContext) }
+            return Condition(sql: "(" + compiled.map(\.sql).joined(separator: " AND ") + ")", neverNull: compiled.allSatisfy(\.neverNull))
         case .or(let parts):
-            return parts.count == 1 ? condition(parts[0], in: scope) : "(" + parts.map { condition($0, in: scope) }.joined(separator: " OR ") + ")"
+            if parts.count == 1 { return condition(parts[0], in: scope, context: context) }
+            let compiled = parts.map { condition($0, in: scope, context: context) }
+            return Condition(sql: "(" + compiled.map(\.sql).joined(separator: " OR ") + ")", neverNull: compiled.allSatisfy(\.neverNull))
         case .not(let inner):
-            // `not` is the exact complement: a condition that is unknown (null) for a row is false, so its
-            // negation is true.
-            let text = condition(inner, in: scope)
-            return Self.neverNull(inner) ? "NOT \(text)" : "(\(text)) IS NOT TRUE"
+            // `not` is the exact complement: a condition unknown for a row counts as false, so its
+            // negation holds.
+            let compiled = condition(inner, in: scope, context: context)
+            return Condition(sql: compiled.neverNull ? "NOT \(compiled.sql)" : "(\(compiled.sql)) IS NOT TRUE", neverNull: true)
         case .truth(let flag):
-            return flag ? "TRUE" : "FALSE"
+            return Condition(sql: flag ? "TRUE" : "FALSE", neverNull: true)
         case .compare(let op, let left, let right, let ignoreCase):
-            if let grouped = groupedComparison(expression, in: scope) { return grouped }
-            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
-            var l = value(left, in: scope), r = value(right, in: scope)
+            if let grouped = groupedComparison(expression, in: scope, context: context) { return grouped }
+            if let navigated = navigationSemiJoin(expression, in: scope, context: context) { return navigated }
+            var l = value(left, in: scope, context: context), r = value(right, in: scope, context: context)
             if ignoreCase {
                 l = dialect.fold(l)
                 r = dialect.fold(r)
             }
-            return "\(l) \(op == .notEqual ? "<>" : op.rawValue) \(r)"
+            return Condition(sql: "\(l) \(op == .notEqual ? "<>" : op.rawValue) \(r)", neverNull: false)
         case .between(let subject, let low, let high, let negated):
-            if let grouped = groupedComparison(expression, in: scope) { return grouped }
-            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
-            return "\(value(subject, in: scope)) \(negated ? "NOT " : "")BETWEEN \(value(low, in: scope)) AND \(value(high, in: scope))"
+            if let grouped = groupedComparison(expression, in: scope, context: context) { return grouped }
+            if let navigated = navigationSemiJoin(expression, in: scope, context: context) { return navigated }
+            let text = "\(value(subject, in: scope, context: context)) \(negated ? "NOT " : "")BETWEEN \(value(low, in: scope, context: context)) AND \(value(high, in: scope, context: context))"
+            return Condition(sql: text, neverNull: false)
         case .inList(let subject, let list, let negated, let ignoreCase):
-            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
-            var v = value(subject, in: scope)
-            var items = list.map { value($0, in: scope) }
+            if let navigated = navigationSemiJoin(expression, in: scope, context: context) { return navigated }
+            var v = value(subject, in: scope, context: context)
+            var items = list.map { value($0, in: scope, context: context) }
             if ignoreCase {
                 v = dialect.fold(v)
                 items = items.map(dialect.fold)
             }
-            return "\(v) \(negated ? "NOT " : "")IN (\(items.joined(separator: ", ")))"
+            return Condition(sql: "\(v) \(negated ? "NOT " : "")IN (\(items.joined(separator: ", ")))", neverNull: false)
         case .isNull(let subject, let negated):
             // `hotel.city is null` also holds when there is no hotel: only the negated form can move
             // into a semi-join.
-            if negated, let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
-            return "\(value(subject, in: scope)) IS \(negated ? "NOT " : "")NULL"
+            if negated, let navigated = navigationSemiJoin(expression, in: scope, context: context) { return navigated }
+            return Condition(sql: "\(value(subject, in: scope, context: context)) IS \(negated ? "NOT " : "")NULL", neverNull: true)
         case .match(let kind, let subject, let pattern, let negated, let ignoreCase):
-            if let navigated = navigationSemiJoin(expression, in: scope) { return navigated }
-            let text = match(kind, value(subject, in: scope), pattern, ignoreCase: ignoreCase)
-            return negated ? "NOT (\(text))" : text
+            if let navigated = navigationSemiJoin(expression, in: scope, context: context) { return navigated }
+            let text = match(kind, value(subject, in: scope, context: context), pattern, ignoreCase: ignoreCase)
+            return Condition(sql: negated ? "NOT (\(text))" : text, neverNull: false)
         case .exists(let relation):
-            return semiJoin(relation, in: scope)
+            return semiJoin(relation, in: scope, context: context)
         case .inAudience(let steps, let audience):
-            let anchor = join(steps, in: scope)
-            let keys = entity(audience.entity).key.map { "\(anchor).\(q($0))" }
-            switch audience.members {
-            case .snapshot(let table):
-                let columns = keys.indices.map { q("k\($0)") }
-                return "\(tuple(keys)) IN (SELECT \(columns.joined(separator: ", ")) FROM \(q(table)))"
-            case .population(let population):
-                let members = populationScope(population)
-                let columns = members.entity.key.map { members.column($0, dialect) }
-                return "\(tuple(keys)) IN (SELECT \(columns.joined(separator: ", ")) FROM \(members.from(dialect))\(members.whereClause))"
-            }
+            return audienceMembership(steps, audience, in: scope, context: context)
         case .column, .constant, .arithmetic, .aggregate:
             // The checker only lets booleans through as conditions, already as `= true`.
-            return "\(value(expression, in: scope)) = \(sql.bind(.boolean(true), .boolean))"
+            return Condition(sql: "\(value(expression, in: scope, context: context)) = \(sql.bind(.boolean(true), .boolean))", neverNull: false)
         }
     }
 
-    /// Whether a condition is always true or false, never null, so that plain NOT complements it.
-    static func neverNull(_ expression: BoundExpression) -> Bool {
+    /// Whether a condition tests related rows (and so has a membership or a correlated shape).
+    static func isRelation(_ expression: BoundExpression) -> Bool {
         switch expression {
-        case .exists, .inAudience, .isNull, .truth: true
-        case .and(let parts), .or(let parts): parts.allSatisfy(neverNull)
-        case .not(let inner): neverNull(inner)
+        case .exists, .inAudience: true
+        case .not(let inner): isRelation(inner)
+        case .compare(_, .aggregate, _, _), .compare(_, _, .aggregate, _), .between(.aggregate, _, _, _): true
         default: false
         }
     }
@@ -167,18 +190,20 @@ struct RuleSQLCompiler {
 
     // MARK: Values
 
-    mutating func value(_ expression: BoundExpression, in scope: SQLScope) -> String {
+    mutating func value(_ expression: BoundExpression, in scope: SQLScope, context: Shape = .membership) -> String {
         switch expression {
         case .column(let reference):
             return "\(join(reference.steps, in: scope)).\(q(reference.field.name))"
         case .constant(let constant, let kind):
             return sql.bind(constant, kind)
         case .arithmetic(let op, let left, let right, _):
-            return "(\(value(left, in: scope)) \(op.rawValue) \(value(right, in: scope)))"
+            return "(\(value(left, in: scope, context: context)) \(op.rawValue) \(value(right, in: scope, context: context)))"
         case .aggregate(let aggregate):
-            return joinedAggregate(aggregate, in: scope)
+            return shape(context) == .correlated && dialect == .sqlite
+                ? correlatedAggregate(aggregate, in: scope)
+                : joinedAggregate(aggregate, in: scope)
         default:
-            return "(CASE WHEN \(condition(expression, in: scope)) THEN 1 ELSE 0 END)"
+            return "(CASE WHEN \(condition(expression, in: scope, context: context).sql) THEN 1 ELSE 0 END)"
         }
     }
 }
