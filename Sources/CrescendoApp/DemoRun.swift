@@ -24,13 +24,37 @@ public struct DemoRun: Sendable {
         public var ingestions: [IngestSummary]
         public var counts: [String: Int]
         public var sampleProfile: OrderedJSONObject?
+        public var audiences: [AudienceExample]
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
             case store, modelVersion = "model_version", modelChanged = "model_changed", ingestions, counts
-            case sampleProfile = "sample_profile", seconds
+            case sampleProfile = "sample_profile", audiences, seconds
         }
     }
+
+    /// One of the demo's audiences, counted on the loaded data.
+    public struct AudienceExample: Sendable, Encodable {
+        public var on: String
+        public var rule: String
+        public var to: String?
+        public var count: Int
+        public var milliseconds: Int
+        /// The name it was saved under in the portal, if it was.
+        public var savedAs: String?
+
+        enum CodingKeys: String, CodingKey { case on, rule, to, count, milliseconds, savedAs = "saved_as" }
+    }
+
+    /// Rules that show what the language reaches: links both ways, 1-N conditions, relative dates,
+    /// a change of dimension. The last one is saved as a snapshot in the portal.
+    static let examples: [(on: String, rule: String, to: String?, save: String?)] = [
+        ("profile", "tier = 'gold' and home_hotel.city = 'Lisbon'", nil, nil),
+        ("profile", "exists reservations(status = 'booked' and check_in >= today())", nil, nil),
+        ("profile", "count(reservations where status = 'completed') >= 3", nil, nil),
+        ("profile", "sum(loyalty.points where date > daysAgo(365)) > 1000", nil, nil),
+        ("reservation", "status = 'booked' and check_in between today() and today() + 7 days", "customer", "arriving-this-week"),
+    ]
 
     public func run(on store: any WorkspaceStore, location: StoreLocation, log: (String) -> Void) async throws -> Report {
         let started = Date()
@@ -57,9 +81,19 @@ public struct DemoRun: Sendable {
         if case .found(let row) = try await RowLookup.find(entity: "profile", key: ["P0000001"], in: store) {
             sample = row.fields
         }
+        let workbench = AudienceWorkbench(store: store, model: model, environment: .current(for: model))
+        var audiences: [AudienceExample] = []
+        for example in Self.examples {
+            let spec = PopulationSpec(entity: example.on, rule: try RuleParser.parse(example.rule), dimension: example.to)
+            let start = Date()
+            let count = try await workbench.count(try await workbench.bind(spec))
+            let milliseconds = Int(Date().timeIntervalSince(start) * 1000)
+            if let name = example.save { _ = try await workbench.saveSnapshot(name, spec: spec, attributes: ["first_name", "email"]) }
+            audiences.append(AudienceExample(on: example.on, rule: example.rule, to: example.to, count: count, milliseconds: milliseconds, savedAs: example.save))
+        }
         return Report(
             store: location.description, modelVersion: outcome.version, modelChanged: outcome.changed, ingestions: ingestions,
-            counts: counts, sampleProfile: sample, seconds: Date().timeIntervalSince(started)
+            counts: counts, sampleProfile: sample, audiences: audiences, seconds: Date().timeIntervalSince(started)
         )
     }
 }

@@ -2,6 +2,9 @@ import ArgumentParser
 import CrescendoApp
 import CrescendoCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct AudienceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,11 +44,15 @@ struct AudienceCommand: AsyncParsableCommand {
         _ store: StoreOptions, _ population: PopulationOptions,
         _ body: @Sendable (AudienceWorkbench, BoundPopulation) async throws -> T
     ) async throws -> T {
-        try await Workspace.withStore(try store.location()) { store in
+        let showProgress = !store.json
+        return try await Workspace.withStore(try store.location()) { store in
             let model = try await Workspace.requireModel(store).model
             let request = population.request
             let workbench = AudienceWorkbench(store: store, model: model, environment: try request.environment(for: model))
-            return try await body(workbench, try await request.population(in: workbench))
+            let bound = try await request.population(in: workbench)
+            return try await ElapsedIndicator.run("querying \(bound.target.name) rows…", enabled: showProgress && isatty(STDERR_FILENO) == 1) {
+                try await body(workbench, bound)
+            }
         }
     }
 
@@ -187,9 +194,11 @@ struct AudienceCommand: AsyncParsableCommand {
                 let saved = try await Workspace.withStore(try options.location()) { store in
                     let model = try await Workspace.requireModel(store).model
                     let workbench = AudienceWorkbench(store: store, model: model, environment: try request.environment(for: model))
-                    return dynamic
-                        ? try await workbench.saveDynamic(name, spec: spec)
-                        : try await workbench.saveSnapshot(name, spec: spec, attributes: attributes)
+                    return try await ElapsedIndicator.run("saving audience '\(name)'…", enabled: !options.json && isatty(STDERR_FILENO) == 1) {
+                        dynamic
+                            ? try await workbench.saveDynamic(name, spec: spec)
+                            : try await workbench.saveSnapshot(name, spec: spec, attributes: attributes)
+                    }
                 }
                 let info = AudienceReports.AudienceInfo(saved)
                 if options.json { Output.printJSON(info) } else { print(info.text) }
@@ -216,7 +225,9 @@ struct AudienceCommand: AsyncParsableCommand {
                     let model = try await Workspace.requireModel(store).model
                     guard let entity = on ?? model.profileEntity else { throw CrescendoError(.invalidArgument, "the model has no profile entity; say --on ENTITY") }
                     let workbench = AudienceWorkbench(store: store, model: model, environment: RuleEnvironment.current(for: model))
-                    return try await AudienceUpload.run(workbench: workbench, name: name, file: file, entity: entity, field: match, column: column)
+                    return try await ElapsedIndicator.run("matching \(file) to \(entity).\(match)…", enabled: !options.json && isatty(STDERR_FILENO) == 1) {
+                        try await AudienceUpload.run(workbench: workbench, name: name, file: file, entity: entity, field: match, column: column)
+                    }
                 }
                 let info = AudienceReports.AudienceInfo(saved)
                 if options.json {

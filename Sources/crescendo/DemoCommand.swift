@@ -38,10 +38,21 @@ struct DemoCommand: AsyncParsableCommand {
                     for (name, value) in profile.pairs { print("  \(name): \(value)") }
                 }
                 print("")
+                print("audiences:")
+                print(Output.table(
+                    ["rows of", "rule", "count", "ms"],
+                    report.audiences.map { example in
+                        [example.to.map { "\(example.on) → \($0)" } ?? example.on,
+                         example.rule + (example.savedAs.map { "  (saved as '\($0)')" } ?? ""), Format.count(example.count), String(example.milliseconds)]
+                    }))
+                print("")
                 print("done in \(Format.seconds(report.seconds)). Try:")
                 let store = "--store \(report.store)"
                 print("  crescendo model show \(store)")
                 print("  crescendo data get reservation R00000001 \(store)")
+                print("  crescendo audience preview --on profile --where \"tier = 'gold' and home_hotel.city = 'Lisbon'\" --fields id,first_name,home_hotel.name \(store)")
+                print("  crescendo audience distribution --audience arriving-this-week --field home_hotel.city \(store)")
+                print("  crescendo audience sql --on profile --where \"count(reservations where status = 'completed') >= 3\" \(store)")
                 print("  crescendo ingest reservation \(dataDir)/reservation.csv \(store)   # again: every row is stale")
             }
             return .success

@@ -156,6 +156,13 @@ import Testing
         #expect(counts["profile"] == 200)
         #expect(counts["reservation"] == 1_000)
         #expect(counts["hotel"] == 10)
+        // The demo's audiences are counted on the loaded data and one is saved in the portal.
+        let audiences = try #require(report["audiences"] as? [[String: Any]])
+        #expect(audiences.count == 5)
+        #expect(audiences.contains { ($0["count"] as? Int ?? 0) > 0 })
+        let saved = try run("audience", "show", "arriving-this-week", "--store", "sqlite:crescendo-demo.db", "--json")
+        #expect(saved.status == 0)
+        #expect(try saved.json()["entity"] as? String == "profile")
         // Again: the same rows arrive as stale changes and nothing moves.
         result = try run("demo", "--profiles", "200", "--json")
         let ingestions = try #require(try result.json()["ingestions"] as? [[String: Any]])

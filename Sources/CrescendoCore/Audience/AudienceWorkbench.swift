@@ -118,7 +118,7 @@ public struct AudienceWorkbench: Sendable {
     public func saveSnapshot(_ name: String, spec: PopulationSpec, attributes: [String]) async throws -> SavedAudience {
         try SavedAudience.validateName(name)
         let population = try await bind(spec)
-        let attributeColumns = try columns(attributes, on: population).filter { _ in !attributes.isEmpty }
+        let attributeColumns = attributes.isEmpty ? [] : try columns(attributes, on: population)
         let audience = SavedAudience(
             name: name, kind: .snapshot, entity: population.target.name, sourceEntity: spec.entity, rule: spec.rule?.text,
             dimension: spec.dimension, attributes: attributeColumns.map(\.path))
