@@ -39,16 +39,25 @@ struct AudienceCommand: AsyncParsableCommand {
         }
     }
 
+    /// Opens the workspace and hands `body` a workbench on its model (now, in the model's zone,
+    /// unless `request` pins the clock, the zone or variables).
+    static func withWorkbench<T: Sendable>(
+        _ store: StoreOptions, request: AudienceRequest = AudienceRequest(), _ body: @Sendable (AudienceWorkbench) async throws -> T
+    ) async throws -> T {
+        try await Workspace.withStore(try store.location()) { store in
+            let model = try await Workspace.requireModel(store).model
+            return try await body(AudienceWorkbench(store: store, model: model, environment: try request.environment(for: model)))
+        }
+    }
+
     /// Opens the workspace, binds the population and hands both to `body`.
     static func withPopulation<T: Sendable>(
         _ store: StoreOptions, _ population: PopulationOptions,
         _ body: @Sendable (AudienceWorkbench, BoundPopulation) async throws -> T
     ) async throws -> T {
         let showProgress = !store.json
-        return try await Workspace.withStore(try store.location()) { store in
-            let model = try await Workspace.requireModel(store).model
-            let request = population.request
-            let workbench = AudienceWorkbench(store: store, model: model, environment: try request.environment(for: model))
+        let request = population.request
+        return try await withWorkbench(store, request: request) { workbench in
             let bound = try await request.population(in: workbench)
             return try await ElapsedIndicator.run("querying \(bound.target.name) rows…", enabled: showProgress && isatty(STDERR_FILENO) == 1) {
                 try await body(workbench, bound)
@@ -191,10 +200,8 @@ struct AudienceCommand: AsyncParsableCommand {
                 if dynamic && !attributes.isEmpty { throw CrescendoError(.invalidArgument, "--attributes are kept by snapshots; a dynamic audience reads them live") }
                 let request = population.request
                 guard let spec = try request.spec() else { throw CrescendoError(.invalidArgument, "save takes --on and --where (copy an audience by its rule)") }
-                let saved = try await Workspace.withStore(try options.location()) { store in
-                    let model = try await Workspace.requireModel(store).model
-                    let workbench = AudienceWorkbench(store: store, model: model, environment: try request.environment(for: model))
-                    return try await ElapsedIndicator.run("saving audience '\(name)'…", enabled: !options.json && isatty(STDERR_FILENO) == 1) {
+                let saved = try await withWorkbench(options, request: request) { workbench in
+                    try await ElapsedIndicator.run("saving audience '\(name)'…", enabled: !options.json && isatty(STDERR_FILENO) == 1) {
                         dynamic
                             ? try await workbench.saveDynamic(name, spec: spec)
                             : try await workbench.saveSnapshot(name, spec: spec, attributes: attributes)
@@ -221,10 +228,8 @@ struct AudienceCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting(json: options.json) {
                 let (name, file, on, match, column) = (self.name, self.file, self.on, self.match, self.column)
-                let saved = try await Workspace.withStore(try options.location()) { store in
-                    let model = try await Workspace.requireModel(store).model
-                    guard let entity = on ?? model.profileEntity else { throw CrescendoError(.invalidArgument, "the model has no profile entity; say --on ENTITY") }
-                    let workbench = AudienceWorkbench(store: store, model: model, environment: RuleEnvironment.current(for: model))
+                let saved = try await withWorkbench(options) { workbench in
+                    guard let entity = on ?? workbench.model.profileEntity else { throw CrescendoError(.invalidArgument, "the model has no profile entity; say --on ENTITY") }
                     return try await ElapsedIndicator.run("matching \(file) to \(entity).\(match)…", enabled: !options.json && isatty(STDERR_FILENO) == 1) {
                         try await AudienceUpload.run(workbench: workbench, name: name, file: file, entity: entity, field: match, column: column)
                     }
@@ -272,9 +277,7 @@ struct AudienceCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting(json: options.json) {
                 let name = self.name
-                let info = try await Workspace.withStore(try options.location()) { store in
-                    let model = try await Workspace.requireModel(store).model
-                    let workbench = AudienceWorkbench(store: store, model: model, environment: RuleEnvironment.current(for: model))
+                let info = try await withWorkbench(options) { workbench in
                     let (audience, size) = try await workbench.show(name)
                     return AudienceReports.AudienceInfo(audience, currentSize: size)
                 }
@@ -293,10 +296,7 @@ struct AudienceCommand: AsyncParsableCommand {
             struct Report: Encodable { var deleted: String }
             try await reporting(json: options.json) {
                 let name = self.name
-                try await Workspace.withStore(try options.location()) { store in
-                    let model = try await Workspace.requireModel(store).model
-                    try await AudienceWorkbench(store: store, model: model, environment: RuleEnvironment.current(for: model)).delete(name)
-                }
+                try await withWorkbench(options) { workbench in try await workbench.delete(name) }
                 if options.json { Output.printJSON(Report(deleted: name)) } else { print("deleted audience '\(name)'") }
                 return .success
             }
