@@ -86,7 +86,12 @@ public struct AudienceBenchmark: Sendable {
         Case(
             name: "guests arriving next week", covers: "dimension change N-1 (reservations → profiles)", entity: "reservation",
             rule: "status = 'booked' and check_in between today() and today() + 7 days", dimension: "customer",
-            expert: "SELECT count(DISTINCT profile_id) FROM reservation WHERE status = 'booked' AND check_in BETWEEN '2026-11-30' AND '2026-12-07'"),
+            // Guests are profiles that exist: ingestion accepts reservations whose profile has not
+            // arrived yet, so `count(DISTINCT profile_id)` would answer another question.
+            expert: """
+                SELECT count(*) FROM profile WHERE id IN \
+                (SELECT profile_id FROM reservation WHERE status = 'booked' AND check_in BETWEEN '2026-11-30' AND '2026-12-07')
+                """),
         Case(
             name: "stays at Lisbon 4-5 star hotels", covers: "dimension change 1-N (hotels → reservations)", entity: "hotel",
             rule: "city = 'Lisbon' and stars >= 4", dimension: "reservations",

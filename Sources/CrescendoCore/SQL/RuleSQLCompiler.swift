@@ -14,10 +14,10 @@
 /// - PostgreSQL plans `EXISTS` and `IN` as the same hash semi-join, but a negated `IN` only as a
 ///   per-row subplan: it always gets `EXISTS` / `NOT EXISTS` (anti-joins), and the grouped form with
 ///   `NOT IN` becomes a LEFT JOIN to the grouped child rows.
-/// - A condition on fields along one to-one path (`customer.home_hotel.country = 'PT'`) is a semi-join
-///   per link, so the engine can start from the selective end and walk the link indexes (a LEFT JOIN
-///   chain pins SQLite's join order to the outer table); any other use of a to-one path (fields of
-///   two paths in one comparison, `is null`, preview fields) is a LEFT JOIN, one per distinct path.
+/// - To-one navigation (`customer.home_hotel.country = 'PT'`) is a LEFT JOIN per distinct path,
+///   which PostgreSQL reduces to inner joins it can reorder. On SQLite, a condition on fields along
+///   one path is a semi-join per link instead, so the engine can start from the selective end and
+///   walk the link indexes (a LEFT JOIN chain pins SQLite's join order to the outer table).
 /// - Values are bound parameters; identifiers come from the model only, always quoted.
 struct RuleSQLCompiler {
     let dialect: SQLDialect
