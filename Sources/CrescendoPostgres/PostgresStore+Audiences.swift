@@ -5,11 +5,12 @@ import PostgresNIO
 extension PostgresStore {
     public var dialect: SQLDialect { .postgres }
 
-    /// Every value travels as text (or NULL); the compiled SQL casts each placeholder to its type.
+    /// Every value travels in text format, declared with its type (the SQL casts it too, which
+    /// then costs nothing).
     static func bindings(_ binds: [SQLBind]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
-            if let text = bind.value.text { bindings.append(text) } else { bindings.appendNull() }
+            if let text = bind.value.text { bindings.append(PostgresTypedText(text, bind.kind)) } else { bindings.appendNull() }
         }
         return bindings
     }

@@ -51,6 +51,7 @@ struct CrescendoBench: AsyncParsableCommand {
         @Option(help: "A PostgreSQL URL to benchmark too (default: $CRESCENDO_BENCH_POSTGRES).") var postgres: String?
         @Option(name: .customLong("work-dir"), help: "Where the files and workspaces go; with --keep, a second run reuses them.") var workDir: String?
         @Option(help: "Runs of each query; the best is reported.") var repeats = 3
+        @Flag(name: .customLong("no-sqlite"), help: "Measure PostgreSQL only.") var noSQLite = false
         @Flag(help: "Keep the generated files and loaded workspaces.") var keep = false
         @Flag(name: .long, help: "Print the results as JSON.") var json = false
 
@@ -62,7 +63,7 @@ struct CrescendoBench: AsyncParsableCommand {
             let benchmark = AudienceBenchmark(
                 profiles: profiles, postgresURL: postgres ?? ProcessInfo.processInfo.environment["CRESCENDO_BENCH_POSTGRES"],
                 workFolder: workDir ?? NSTemporaryDirectory() + "crescendo-bench-audience", crescendoBinary: binary,
-                keepFiles: keep, repeats: max(1, repeats))
+                keepFiles: keep, repeats: max(1, repeats), sqlite: !noSQLite)
             do {
                 let results = try await benchmark.run { line in FileHandle.standardError.write(Data("· \(line)\n".utf8)) }
                 if json { Output.printJSON(results) } else { print(AudienceBenchmark.table(results)) }
