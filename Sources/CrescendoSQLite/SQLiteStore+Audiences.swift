@@ -6,10 +6,11 @@ extension SQLiteStore {
     public var dialect: SQLDialect { .sqlite }
 
     /// `crescendo_fold(text)`: Unicode lowercasing for the rule language's `ignore case` forms
-    /// (SQLite's own lower() folds ASCII letters only).
+    /// (SQLite's own lower() folds ASCII letters only), with the final sigma folded to σ as
+    /// PostgreSQL's side does (`SQLDialect.fold`), so both engines match the same rows.
     static let fold = DatabaseFunction("crescendo_fold", argumentCount: 1, pure: true) { values in
         guard let text = String.fromDatabaseValue(values[0]) else { return values[0].isNull ? nil : values[0] }
-        return text.lowercased()
+        return text.lowercased().replacingOccurrences(of: "ς", with: "σ")
     }
 
     static func arguments(_ binds: [SQLBind]) -> StatementArguments {

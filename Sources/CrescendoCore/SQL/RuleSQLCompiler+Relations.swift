@@ -157,8 +157,12 @@ extension RuleSQLCompiler {
         let subquery = "SELECT \(keys.joined(separator: ", ")) FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(keys.joined(separator: ", ")) HAVING \(having)"
         // Parents without rows qualify exactly when the test holds for the empty value (0 for count and
         // sum): then the groups that fail it are the ones to leave out.
-        let neverNull = !mayBeNull(last.fromColumns, of: last.from, throughJoins: !aggregate.relation.prefix.isEmpty)
-        return Condition(sql: holdsForNoRows ? "\(parent) NOT IN (\(subquery))" : "\(parent) IN (\(subquery))", neverNull: neverNull)
+        let mayBeMissing = mayBeNull(last.fromColumns, of: last.from, throughJoins: !aggregate.relation.prefix.isEmpty)
+        guard holdsForNoRows else { return Condition(sql: "\(parent) IN (\(subquery))", neverNull: !mayBeMissing) }
+        // A parent reached through a link that finds no row has no children either: it qualifies, and
+        // `NULL NOT IN (…)` would drop it.
+        let missing = mayBeMissing ? "\(anchor).\(q(last.fromColumns[0])) IS NULL OR " : ""
+        return Condition(sql: "(\(missing)\(parent) NOT IN (\(subquery)))", neverNull: true)
     }
 
     /// Evaluates `a op b` for the no-rows value of an aggregate against a bound constant.
@@ -189,7 +193,10 @@ extension RuleSQLCompiler {
     mutating func navigationSemiJoin(_ expression: BoundExpression, in scope: SQLScope, context: Shape) -> Condition? {
         // PostgreSQL turns LEFT JOINs under strict conditions into inner joins it can reorder and run
         // in parallel; its semi-join plan for the same rule had to de-duplicate first (1.9x slower).
-        guard dialect == .sqlite, let step = Self.sharedFirstStep(expression) else { return nil }
+        // The reverse of a 1-1 link is joined to fields nothing keeps unique, so it stays a semi-join
+        // there too: a second row would count its parent twice.
+        guard let step = Self.sharedFirstStep(expression) else { return nil }
+        if dialect == .postgres && step.toColumns == entity(step.to).key { return nil }
         let inner = self.scope(entity(step.to))
         inner.conditions.append(condition(Self.droppingFirstStep(expression), in: inner).sql)
         return related(step, anchor: scope.alias, throughJoins: false, inner: inner, in: scope, context: context)

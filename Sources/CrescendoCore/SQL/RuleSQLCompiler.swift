@@ -163,7 +163,7 @@ struct RuleSQLCompiler {
             let bound = dialect == .sqlite ? SQLDialect.globPattern(fromLike: pattern) : pattern
             return dialect.like(subject, sql.bind(.text(bound), .text))
         case (.like, true):
-            return "\(dialect.fold(subject)) LIKE \(dialect.fold(sql.bind(.text(pattern), .text)))"
+            return "\(dialect.fold(subject)) LIKE \(dialect.fold(sql.bind(.text(pattern), .text)))\(dialect.noLikeEscape)"
         case (.startsWith, false):
             if dialect == .sqlite {
                 // A range on the text keeps an index on the field usable.
@@ -196,6 +196,9 @@ struct RuleSQLCompiler {
             return "\(join(reference.steps, in: scope)).\(q(reference.field.name))"
         case .constant(let constant, let kind):
             return sql.bind(constant, kind)
+        case .arithmetic(.divide, let left, let right, _):
+            // A zero divisor makes the value unknown for that row (PostgreSQL would abort the query).
+            return "(\(value(left, in: scope, context: context)) / NULLIF(\(value(right, in: scope, context: context)), 0))"
         case .arithmetic(let op, let left, let right, _):
             return "(\(value(left, in: scope, context: context)) \(op.rawValue) \(value(right, in: scope, context: context)))"
         case .aggregate(let aggregate):

@@ -30,11 +30,12 @@ public enum SQLDialect: String, Sendable, Hashable {
 
     /// Case folding for the `ignore case` forms. SQLite's own lower() folds ASCII only, so the SQLite
     /// store registers `crescendo_fold` (Swift's Unicode lowercasing); PostgreSQL folds through ICU
-    /// whatever the database's ctype.
+    /// whatever the database's ctype. Both fold the final sigma ς to σ, where the two lowercasings
+    /// differ ("ΟΔΟΣ" is "οδος" in ICU, "οδοσ" in Swift).
     func fold(_ expression: String) -> String {
         switch self {
         case .sqlite: "crescendo_fold(\(expression))"
-        case .postgres: "lower(\(expression) COLLATE \"und-x-icu\")"
+        case .postgres: "translate(lower(\(expression) COLLATE \"und-x-icu\"), 'ς', 'σ')"
         }
     }
 
@@ -50,9 +51,13 @@ public enum SQLDialect: String, Sendable, Hashable {
     func like(_ text: String, _ pattern: String) -> String {
         switch self {
         case .sqlite: "\(text) GLOB \(pattern)"
-        case .postgres: "\(text) LIKE \(pattern)"
+        case .postgres: "\(text) LIKE \(pattern)\(noLikeEscape)"
         }
     }
+
+    /// PostgreSQL's LIKE treats `\` as an escape by default; in a rule, `\` is an ordinary character
+    /// (as in SQLite), so the escape is turned off.
+    var noLikeEscape: String { self == .postgres ? " ESCAPE ''" : "" }
 
     /// A result column as the store reads it back: PostgreSQL columns travel as text and are parsed
     /// by the column's type, SQLite values are read by storage class.
