@@ -40,7 +40,7 @@ public struct RuleParser {
     public static func parse(_ text: String) throws(CrescendoError) -> RuleExpression {
         switch parseResult(text) {
         case .success(let rule): return rule
-        case .failure(let problem): throw CrescendoError.invalidRule([problem], in: text)
+        case .failure(let problem): throw CrescendoError.invalidRule([problem])
         }
     }
 

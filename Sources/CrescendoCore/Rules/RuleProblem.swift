@@ -21,7 +21,7 @@ extension CrescendoError.Code {
 
 extension CrescendoError {
     /// One error for all of a rule's problems, each on its own line with its position.
-    public static func invalidRule(_ problems: [RuleProblem], in rule: String? = nil) -> CrescendoError {
+    public static func invalidRule(_ problems: [RuleProblem]) -> CrescendoError {
         let lines = problems.map(\.description)
         let message = lines.count == 1 ? "invalid rule: \(lines[0])" : "invalid rule:\n  " + lines.joined(separator: "\n  ")
         return CrescendoError(.invalidRule, message)

@@ -12,10 +12,10 @@ extension RuleSQLCompiler {
         throughJoins || columns.contains { entity(entityName).field(named: $0)?.nullable == true }
     }
 
-    /// Rows related along `step` from the row at `anchor` in `scope`, in the given shape: `inner`
+    /// Rows related along `step` from the row at `anchor`, in the given shape: `inner`
     /// is the related rows' scope with its conditions.
     private mutating func related(
-        _ step: LinkStep, anchor: String, throughJoins: Bool, inner: SQLScope, in scope: SQLScope, context: Shape
+        _ step: LinkStep, anchor: String, throughJoins: Bool, inner: SQLScope, context: Shape
     ) -> Condition {
         let linked = step.toColumns.map { inner.column($0, dialect) }
         let parent = step.fromColumns.map { "\(anchor).\(q($0))" }
@@ -36,7 +36,7 @@ extension RuleSQLCompiler {
     mutating func semiJoin(_ relation: BoundRelation, in scope: SQLScope, context: Shape) -> Condition {
         let anchor = join(relation.prefix, in: scope)
         let child = childScope(relation)
-        return related(relation.last, anchor: anchor, throughJoins: !relation.prefix.isEmpty, inner: child, in: scope, context: context)
+        return related(relation.last, anchor: anchor, throughJoins: !relation.prefix.isEmpty, inner: child, context: context)
     }
 
     /// `in audience 'name'`: a snapshot's member table, or a dynamic audience's population.
@@ -199,7 +199,7 @@ extension RuleSQLCompiler {
         if dialect == .postgres && step.toColumns == entity(step.to).key { return nil }
         let inner = self.scope(entity(step.to))
         inner.conditions.append(condition(Self.droppingFirstStep(expression), in: inner).sql)
-        return related(step, anchor: scope.alias, throughJoins: false, inner: inner, in: scope, context: context)
+        return related(step, anchor: scope.alias, throughJoins: false, inner: inner, context: context)
     }
 
     /// The first step shared by every field of a comparison, when there is one and no aggregate.
