@@ -254,15 +254,14 @@ struct AudienceCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting(json: options.json) {
                 let audiences = try await Workspace.withStore(try options.location()) { store in try await store.audiences() }
-                let infos = audiences.map { AudienceReports.AudienceInfo($0) }
                 if options.json {
-                    Output.printJSON(infos)
-                } else if infos.isEmpty {
+                    Output.printJSON(audiences)
+                } else if audiences.isEmpty {
                     print("no audiences yet; save one with `crescendo audience save NAME --on ENTITY --where RULE`")
                 } else {
                     print(Output.table(
                         ["name", "kind", "rows of", "size", "computed", "updated"],
-                        infos.map { [$0.name, $0.kind, $0.entity, $0.size.map(String.init) ?? "(live)", $0.computedAt ?? "", $0.updatedAt] }))
+                        audiences.map { [$0.name, $0.kind.rawValue, $0.entity, $0.size.map(String.init) ?? "(live)", $0.computedAt ?? "", $0.updatedAt] }))
                 }
                 return .success
             }

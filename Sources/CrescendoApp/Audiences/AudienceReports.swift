@@ -93,50 +93,42 @@ public enum AudienceReports {
         }
     }
 
+    /// An audience as stored, with its size now when it was counted (`show`).
     public struct AudienceInfo: Encodable, Sendable {
-        public var name: String
-        public var kind: String
-        public var entity: String
-        public var sourceEntity: String?
-        public var rule: String?
-        public var dimension: String?
-        public var attributes: [String]
-        public var size: Int?
+        public var audience: SavedAudience
         public var currentSize: Int?
-        public var computedAt: String?
-        public var createdAt: String
-        public var updatedAt: String
-        public var upload: UploadSummary?
 
         public init(_ audience: SavedAudience, currentSize: Int? = nil) {
-            name = audience.name
-            kind = audience.kind.rawValue
-            entity = audience.entity
-            sourceEntity = audience.sourceEntity
-            rule = audience.rule
-            dimension = audience.dimension
-            attributes = audience.attributes
-            size = audience.size
+            self.audience = audience
             self.currentSize = currentSize
-            computedAt = audience.computedAt
-            createdAt = audience.createdAt
-            updatedAt = audience.updatedAt
-            upload = audience.upload
+        }
+
+        private enum Key: String, CodingKey { case currentSize }
+
+        /// One flat object: the audience's own fields, then `current_size`.
+        public func encode(to encoder: any Encoder) throws {
+            try audience.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(currentSize, forKey: .currentSize)
         }
 
         public var text: String {
-            var lines = ["audience   \(name)", "kind       \(kind)", "rows of    \(entity)"]
-            if let rule { lines.append("rule       \(sourceEntity.map { $0 != entity ? "on \($0): " : "" } ?? "")\(rule)") }
-            if let dimension { lines.append("moved to   \(dimension)") }
-            if !attributes.isEmpty { lines.append("attributes \(attributes.joined(separator: ", "))") }
-            if let size { lines.append("size       \(size) (at \(computedAt ?? "?"))") }
+            let a = audience
+            var lines = ["audience   \(a.name)", "kind       \(a.kind.rawValue)", "rows of    \(a.entity)"]
+            if let rule = a.rule {
+                let on = a.sourceEntity.map { $0 != a.entity ? "on \($0): " : "" } ?? ""
+                lines.append("rule       \(on)\(rule)")
+            }
+            if let dimension = a.dimension { lines.append("moved to   \(dimension)") }
+            if !a.attributes.isEmpty { lines.append("attributes \(a.attributes.joined(separator: ", "))") }
+            if let size = a.size { lines.append("size       \(size) (at \(a.computedAt ?? "?"))") }
             if let currentSize { lines.append("now        \(currentSize)") }
-            if let upload {
-                lines.append("uploaded   \(upload.file) (column \(upload.column) matched on \(entity).\(upload.field))")
+            if let upload = a.upload {
+                lines.append("uploaded   \(upload.file) (column \(upload.column) matched on \(a.entity).\(upload.field))")
                 lines.append("           \(upload.rows) rows: \(upload.matchedRows) matched, \(upload.unmatchedRows) unmatched, \(upload.invalidRows) invalid")
             }
-            lines.append("created    \(createdAt)")
-            lines.append("updated    \(updatedAt)")
+            lines.append("created    \(a.createdAt)")
+            lines.append("updated    \(a.updatedAt)")
             return lines.joined(separator: "\n")
         }
     }

@@ -15,7 +15,7 @@ public enum AudienceUpload {
         let entity = try model.requireEntity(entityName)
         guard let field = entity.field(named: fieldName) else {
             var message = "unknown field \"\(fieldName)\" on \(entity.name)"
-            if let guess = Spelling.suggest(fieldName, among: entity.fields.map(\.name)) { message += " — did you mean \"\(guess)\"?" }
+            message += Spelling.hint(fieldName, among: entity.fields.map(\.name))
             throw CrescendoError(.unknownName, message)
         }
         let columnName = column ?? field.name
@@ -30,7 +30,7 @@ public enum AudienceUpload {
         let columns = reader.columns
         guard let columnIndex = columns.firstIndex(of: columnName) else {
             var message = "\(file): no column \"\(columnName)\" (the file has: \(columns.joined(separator: ", ")))"
-            if let guess = Spelling.suggest(columnName, among: columns) { message += " — did you mean \"\(guess)\"?" }
+            message += Spelling.hint(columnName, among: columns)
             throw CrescendoError(.invalidArgument, message)
         }
         let parser = ValueParser(timeZone: workbench.environment.timeZone)

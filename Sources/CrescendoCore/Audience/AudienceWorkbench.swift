@@ -78,7 +78,7 @@ public struct AudienceWorkbench: Sendable {
 
     func unknownAudience(_ name: String, among names: [String]) -> CrescendoError {
         var message = "no audience named '\(name)'"
-        if let guess = Spelling.suggest(name, among: names) { message += " — did you mean '\(guess)'?" }
+        message += Spelling.hint(name, among: names, quote: "'")
         return CrescendoError(.notFound, message)
     }
 

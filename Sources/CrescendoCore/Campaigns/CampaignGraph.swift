@@ -96,7 +96,7 @@ public struct CampaignGraph: Sendable, Hashable {
         let names = activities.map(\.name)
         func unknown(_ name: String) -> String {
             var message = "no activity named \"\(name)\""
-            if let guess = Spelling.suggest(name, among: names) { message += " — did you mean \"\(guess)\"?" }
+            message += Spelling.hint(name, among: names)
             return message
         }
 
@@ -114,7 +114,7 @@ public struct CampaignGraph: Sendable, Hashable {
             }
             guard source.outputs.contains(transition.output) else {
                 var message = "has no output \"\(transition.output)\" (its outputs: \(source.outputs.isEmpty ? "none" : source.outputs.joined(separator: ", ")))"
-                if let guess = Spelling.suggest(transition.output, among: source.outputs) { message += " — did you mean \"\(guess)\"?" }
+                message += Spelling.hint(transition.output, among: source.outputs)
                 add(transition.from, message)
                 continue
             }

@@ -32,7 +32,7 @@ public struct DataModel: Sendable, Hashable, Codable {
         if let entity = entity(named: name) { return entity }
         let names = entities.map(\.name)
         var message = "unknown entity \"\(name)\""
-        if let guess = Spelling.suggest(name, among: names) { message += " — did you mean \"\(guess)\"?" }
+        message += Spelling.hint(name, among: names)
         message += " (the model has: \(names.joined(separator: ", ")))"
         throw CrescendoError(.unknownName, message)
     }

@@ -99,7 +99,7 @@ private struct Reader {
     mutating func unknownKeys(_ mapping: Node.Mapping, allowed: [String], place: String) {
         for (key, keyNode, _) in pairs(mapping) where !allowed.contains(key) {
             var message = "unknown key \"\(key)\""
-            if let guess = Spelling.suggest(key, among: allowed) { message += " — did you mean \"\(guess)\"?" }
+            message += Spelling.hint(key, among: allowed)
             problem(keyNode, place, message + " (allowed: \(allowed.joined(separator: ", ")))")
         }
     }

@@ -40,7 +40,7 @@ struct ModelValidator {
         }
         if let profile = model.profileEntity, model.entity(named: profile) == nil {
             var message = "profile entity \"\(profile)\" is not defined"
-            if let guess = Spelling.suggest(profile, among: model.entities.map(\.name)) { message += " — did you mean \"\(guess)\"?" }
+            message += Spelling.hint(profile, among: model.entities.map(\.name))
             add(nil, "profile", message)
         }
         for entity in model.entities { validate(entity) }
@@ -97,7 +97,7 @@ struct ModelValidator {
     }
 
     private func suggestion(_ name: String, _ entity: Entity) -> String {
-        Spelling.suggest(name, among: entity.fields.map(\.name)).map { " — did you mean \"\($0)\"?" } ?? ""
+        Spelling.hint(name, among: entity.fields.map(\.name))
     }
 
     private mutating func validateLinks(of entity: Entity) {
@@ -111,7 +111,7 @@ struct ModelValidator {
             if !linkNames.insert(link.name).inserted { add(line, place, "the link is defined twice") }
             guard let target = model.entity(named: link.target) else {
                 var message = "links to \"\(link.target)\", which is not an entity of the model"
-                if let guess = Spelling.suggest(link.target, among: model.entities.map(\.name)) { message += " — did you mean \"\(guess)\"?" }
+                message += Spelling.hint(link.target, among: model.entities.map(\.name))
                 add(line, place, message)
                 continue
             }

@@ -13,6 +13,12 @@ public enum Spelling {
 
     /// Edit distance where swapping two neighbouring letters counts as one edit ("todya" is one
     /// edit from "today"), the commonest typing slip (optimal string alignment distance).
+    /// " — did you mean "city"?" for the closest candidate, or "" when none is close: the tail
+    /// every "unknown name" message in the project ends with.
+    public static func hint(_ word: String, among candidates: some Sequence<String>, quote: String = "\"") -> String {
+        suggest(word, among: candidates).map { " — did you mean \(quote)\($0)\(quote)?" } ?? ""
+    }
+
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }

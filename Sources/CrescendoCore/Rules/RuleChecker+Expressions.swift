@@ -106,7 +106,7 @@ extension RuleChecker {
             }
             guard let audience = environment.audiences[name] else {
                 var message = "unknown audience '\(name)'"
-                if let guess = Spelling.suggest(name, among: environment.audienceNames + environment.audiences.keys) { message += " — did you mean '\(guess)'?" }
+                message += Spelling.hint(name, among: environment.audienceNames + environment.audiences.keys, quote: "'")
                 report(position, message)
                 return nil
             }
@@ -371,7 +371,7 @@ extension RuleChecker {
                 var message = "'\(text)' does not fit \(describe(other)): \(problem.reason)"
                 if field.type == .enumeration {
                     message = "\(describe(other)) has no value '\(text)' (its values: \(field.values.joined(separator: ", ")))"
-                    if let guess = Spelling.suggest(text, among: field.values) { message += " — did you mean '\(guess)'?" }
+                    message += Spelling.hint(text, among: field.values, quote: "'")
                 }
                 report(position, message)
                 return nil

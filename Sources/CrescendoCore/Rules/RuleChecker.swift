@@ -84,7 +84,7 @@ public struct RuleChecker {
 
     private mutating func unknownName(_ name: String, on entity: Entity, at position: SourcePosition, expecting what: String = "field") {
         var message = "unknown \(what) \"\(name)\" on \(entity.name)"
-        if let guess = Spelling.suggest(name, among: names(of: entity)) { message += " — did you mean \"\(guess)\"?" }
+        message += Spelling.hint(name, among: names(of: entity))
         report(position, message)
     }
 

@@ -6,6 +6,12 @@ extension RuleSQLCompiler {
         return child
     }
 
+    /// Keeps the scope's rows whose nullable link `columns` hold a value: a null link matches
+    /// nothing, and in a set that `NOT IN` reads it would make every test unknown.
+    private func excludeNullLinks(_ columns: [String], of scope: SQLScope) {
+        scope.conditions += columns.filter { scope.entity.field(named: $0)?.nullable == true }.map { "\(scope.column($0, dialect)) IS NOT NULL" }
+    }
+
     /// Whether `columns` of the row at `anchor` can be null: a nullable field, or a row reached
     /// through a LEFT JOIN that may find nothing.
     private func mayBeNull(_ columns: [String], of entityName: String, throughJoins: Bool) -> Bool {
@@ -25,8 +31,7 @@ extension RuleSQLCompiler {
             return Condition(sql: "EXISTS (SELECT 1 FROM \(inner.from(dialect))\(inner.whereClause))", neverNull: true)
         case .membership:
             // A null link never matches, and `NOT IN` must not see one.
-            let nullable = zip(step.toColumns, linked).filter { inner.entity.field(named: $0.0)?.nullable == true }
-            inner.conditions += nullable.map { "\($0.1) IS NOT NULL" }
+            excludeNullLinks(step.toColumns, of: inner)
             let text = "\(tuple(parent)) IN (SELECT \(linked.joined(separator: ", ")) FROM \(inner.from(dialect))\(inner.whereClause))"
             return Condition(sql: text, neverNull: !mayBeNull(step.fromColumns, of: step.from, throughJoins: throughJoins))
         }
@@ -141,17 +146,16 @@ extension RuleSQLCompiler {
         let test: String
         switch expression {
         case .compare(let op, .aggregate, let constant, _):
-            test = "\(function) \(op == .notEqual ? "<>" : op.rawValue) \(value(constant, in: scope))"
+            test = "\(function) \(op.sql) \(value(constant, in: scope))"
         case .compare(let op, let constant, .aggregate, _):
-            test = "\(value(constant, in: scope)) \(op == .notEqual ? "<>" : op.rawValue) \(function)"
+            test = "\(value(constant, in: scope)) \(op.sql) \(function)"
         case .between(.aggregate, let low, let high, let negated):
             test = "\(function) \(negated ? "NOT " : "")BETWEEN \(value(low, in: scope)) AND \(value(high, in: scope))"
         default:
             return nil
         }
         let keys = last.toColumns.map { child.column($0, dialect) }
-        let nullable = zip(last.toColumns, keys).filter { entity(last.to).field(named: $0.0)?.nullable == true }
-        child.conditions += nullable.map { "\($0.1) IS NOT NULL" }
+        excludeNullLinks(last.toColumns, of: child)
         let parent = tuple(last.fromColumns.map { "\(anchor).\(q($0))" })
         let having = holdsForNoRows ? "NOT (\(test))" : test
         let subquery = "SELECT \(keys.joined(separator: ", ")) FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(keys.joined(separator: ", ")) HAVING \(having)"
@@ -254,8 +258,7 @@ extension RuleSQLCompiler {
         for step in population.dimension {
             let outer = scope(entity(step.to))
             let sourceColumns = step.fromColumns.map { current.column($0, dialect) }
-            let nullable = zip(step.fromColumns, sourceColumns).filter { current.entity.field(named: $0.0)?.nullable == true }
-            current.conditions += nullable.map { "\($0.1) IS NOT NULL" }
+            excludeNullLinks(step.fromColumns, of: current)
             let targetColumns = step.toColumns.map { outer.column($0, dialect) }
             outer.conditions.append("\(tuple(targetColumns)) IN (SELECT \(sourceColumns.joined(separator: ", ")) FROM \(current.from(dialect))\(current.whereClause))")
             current = outer
@@ -265,6 +268,9 @@ extension RuleSQLCompiler {
 }
 
 extension ComparisonOperator {
+    /// The operator as SQL writes it.
+    var sql: String { self == .notEqual ? "<>" : rawValue }
+
     /// The operator with its sides swapped: `3 < x` is `x > 3`.
     var mirrored: ComparisonOperator {
         switch self {

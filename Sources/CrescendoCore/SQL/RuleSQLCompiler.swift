@@ -113,7 +113,7 @@ struct RuleSQLCompiler {
                 l = dialect.fold(l)
                 r = dialect.fold(r)
             }
-            return Condition(sql: "\(l) \(op == .notEqual ? "<>" : op.rawValue) \(r)", neverNull: false)
+            return Condition(sql: "\(l) \(op.sql) \(r)", neverNull: false)
         case .between(let subject, let low, let high, let negated):
             if let grouped = groupedComparison(expression, in: scope, context: context) { return grouped }
             if let navigated = navigationSemiJoin(expression, in: scope, context: context) { return navigated }
