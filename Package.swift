@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The domain: data model, values, change-data-capture decisions, the store protocol.
@@ -62,7 +63,10 @@ let package = Package(
         // Wiring shared by the executables: opening a store from its URL, terminal output.
         .target(
             name: "CrescendoApp",
-            dependencies: ["CrescendoCore", "CrescendoIngest", "CrescendoSQLite", "CrescendoPostgres", "CrescendoSample"],
+            dependencies: [
+                "CrescendoCore", "CrescendoIngest", "CrescendoSQLite", "CrescendoPostgres", "CrescendoSample",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -72,7 +76,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "crescendo",
-            dependencies: ["CrescendoApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "CrescendoApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -17,6 +17,10 @@ public enum ExitStatus: Int32, Sendable {
     case notFound = 8
     /// More rows were rejected than `--max-errors` allows; the file was rolled back.
     case errorBudgetExceeded = 9
+    /// A campaign execution ran and failed (its log says why).
+    case executionFailed = 10
+    /// A campaign execution is parked at a wait; a worker carries it on.
+    case executionWaiting = 11
 
     public init(for error: CrescendoError) {
         switch error.code {
@@ -25,6 +29,7 @@ public enum ExitStatus: Int32, Sendable {
         case .storeFailure: self = .storeFailure
         case .errorBudgetExceeded: self = .errorBudgetExceeded
         case .notFound: self = .notFound
+        case .guardrail: self = .invalidInput
         default: self = .invalidInput
         }
     }

@@ -90,6 +90,9 @@ public struct ColumnReference: Sendable, Hashable {
     public var steps: [LinkStep]
     public var entity: String
     public var field: Field
+    /// A column a campaign activity added to its population (an enrichment alias), not a field of
+    /// the entity: it lives in the work table the rule runs over.
+    public var isAttribute: Bool = false
 
     public var kind: ValueKind { ValueKind(field.type) }
     /// `hotel.city`, as the rule wrote it.

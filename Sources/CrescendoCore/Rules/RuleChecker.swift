@@ -26,6 +26,21 @@ public struct RuleChecker {
         return bound ?? .truth(false)
     }
 
+    /// A value (`hotel.name`, `count(reservations where status = 'completed')`, `points * 2`) on
+    /// rows of `entity`: what a campaign's enrichment, deduplication and sort expressions compute.
+    /// Constants alone are refused; they would give every row the same value.
+    public static func checkValue(
+        _ expression: RuleExpression, on entity: Entity, model: DataModel, environment: RuleEnvironment
+    ) throws(CrescendoError) -> BoundExpression {
+        var checker = RuleChecker(model: model, environment: environment)
+        let operand = checker.operand(expression, on: entity)
+        if !checker.problems.isEmpty { throw CrescendoError.invalidRule(checker.problems) }
+        guard case .typed(let bound) = operand else {
+            throw CrescendoError.invalidRule([RuleProblem(expression.position, "expected a field, an aggregate or arithmetic on them; a constant gives every row the same value")])
+        }
+        return bound
+    }
+
     /// A field path (`hotel.city`) on rows of `entity`, for previews, distributions and attributes.
     public static func column(_ path: String, on entity: Entity, model: DataModel) throws(CrescendoError) -> ColumnReference {
         var checker = RuleChecker(model: model, environment: RuleEnvironment(now: 0, timeZone: TimeZone(identifier: "UTC")!))
@@ -80,7 +95,9 @@ public struct RuleChecker {
         return forward + reverse
     }
 
-    private func names(of entity: Entity) -> [String] { entity.fields.map(\.name) + links(of: entity).map(\.name) }
+    private func names(of entity: Entity) -> [String] {
+        entity.fields.map(\.name) + links(of: entity).map(\.name) + (entity.name == environment.attributeEntity ? Array(environment.attributes.keys).sorted() : [])
+    }
 
     private mutating func unknownName(_ name: String, on entity: Entity, at position: SourcePosition, expecting what: String = "field") {
         var message = "unknown \(what) \"\(name)\" on \(entity.name)"
@@ -100,6 +117,11 @@ public struct RuleChecker {
 
     /// `a.b.c`: to-one links, then a field.
     mutating func columnPath(_ names: [String], on entity: Entity, at start: SourcePosition) -> ColumnReference? {
+        if names.count == 1, entity.name == environment.attributeEntity, entity.field(named: names[0]) == nil,
+            !links(of: entity).contains(where: { $0.name == names[0] }), let type = environment.attributes[names[0]]
+        {
+            return ColumnReference(steps: [], entity: entity.name, field: Field(name: names[0], type: type, nullable: true), isAttribute: true)
+        }
         var steps: [LinkStep] = []
         var current = entity
         for (index, name) in names.enumerated() {

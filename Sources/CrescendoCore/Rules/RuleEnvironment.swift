@@ -16,6 +16,10 @@ public struct RuleEnvironment: Sendable {
     public var audiences: [String: AudienceReference]
     /// Every audience name in the portal, for "did you mean" when a rule names one that is missing.
     public var audienceNames: [String] = []
+    /// Columns a campaign population carries beyond its entity's fields (enrichment aliases), by
+    /// name, usable in rules on rows of `attributeEntity` that run over that population.
+    public var attributes: [String: FieldType] = [:]
+    public var attributeEntity: String?
 
     public init(now: Int64, timeZone: TimeZone, variables: [String: Value] = [:], audiences: [String: AudienceReference] = [:]) {
         self.now = now

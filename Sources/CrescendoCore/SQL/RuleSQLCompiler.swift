@@ -24,6 +24,8 @@ struct RuleSQLCompiler {
     let model: DataModel
     var sql = SQLText()
     private var aliasCount = 0
+    /// The alias of the work table whose columns `ColumnReference.isAttribute` references name.
+    var attributeAlias: String?
 
     init(dialect: SQLDialect, model: DataModel) {
         self.dialect = dialect
@@ -192,6 +194,8 @@ struct RuleSQLCompiler {
 
     mutating func value(_ expression: BoundExpression, in scope: SQLScope, context: Shape = .membership) -> String {
         switch expression {
+        case .column(let reference) where reference.isAttribute:
+            return "\(attributeAlias ?? scope.alias).\(q(reference.field.name))"
         case .column(let reference):
             return "\(join(reference.steps, in: scope)).\(q(reference.field.name))"
         case .constant(let constant, let kind):

@@ -12,7 +12,7 @@ public enum SQLDialect: String, Sendable, Hashable {
 
     /// The placeholder for the bind at `number` (1-based), typed for PostgreSQL, which receives every
     /// value as text and casts it in SQL.
-    func placeholder(_ number: Int, _ kind: ValueKind) -> String {
+    public func placeholder(_ number: Int, _ kind: ValueKind) -> String {
         switch self {
         case .sqlite: return "?"
         case .postgres:
@@ -32,6 +32,23 @@ public enum SQLDialect: String, Sendable, Hashable {
     /// store registers `crescendo_fold` (Swift's Unicode lowercasing); PostgreSQL folds through ICU
     /// whatever the database's ctype. Both fold the final sigma ς to σ, where the two lowercasings
     /// differ ("ΟΔΟΣ" is "οδος" in ICU, "οδοσ" in Swift).
+    /// The column type a work table uses for values of `type`: what the engine's own tables use,
+    /// so that joins and comparisons with entity columns behave the same.
+    public func columnType(_ type: FieldType) -> String {
+        switch (self, type) {
+        case (.sqlite, .integer), (.sqlite, .boolean): "INTEGER"
+        case (.sqlite, .decimal): "REAL"
+        case (.sqlite, _): "TEXT"
+        case (.postgres, .integer): "bigint"
+        case (.postgres, .decimal): "numeric"
+        case (.postgres, .boolean): "boolean"
+        case (.postgres, .date): "date"
+        case (.postgres, .timestamp): "timestamptz"
+        case (.postgres, .json): "jsonb"
+        case (.postgres, _): "text"
+        }
+    }
+
     func fold(_ expression: String) -> String {
         switch self {
         case .sqlite: "crescendo_fold(\(expression))"
@@ -61,7 +78,7 @@ public enum SQLDialect: String, Sendable, Hashable {
 
     /// A result column as the store reads it back: PostgreSQL columns travel as text and are parsed
     /// by the column's type, SQLite values are read by storage class.
-    func output(_ expression: String) -> String {
+    public func output(_ expression: String) -> String {
         switch self {
         case .sqlite: expression
         case .postgres: "(\(expression))::text"

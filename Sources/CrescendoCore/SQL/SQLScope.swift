@@ -6,6 +6,11 @@ final class SQLScope {
     private(set) var joins: [String] = []
     private var joinAliases: [[LinkStep]: String] = [:]
     var conditions: [String] = []
+    /// A campaign work table the entity's rows are reached from (`W AS w JOIN entity AS t ON …`),
+    /// so rules and expressions run over a population instead of the whole entity.
+    var leading: (table: String, alias: String, on: String)?
+    /// The population's own columns are enough: no join to the entity.
+    var workOnly = false
 
     init(entity: Entity, alias: String) {
         self.entity = entity
@@ -23,7 +28,10 @@ final class SQLScope {
     func addJoin(_ text: String) { joins.append(text) }
 
     func from(_ dialect: SQLDialect) -> String {
-        ([dialect.quote(entity.name) + " AS " + alias] + joins).joined(separator: " ")
+        if let leading, workOnly { return ([dialect.quote(leading.table) + " AS " + leading.alias] + joins).joined(separator: " ") }
+        let base = dialect.quote(entity.name) + " AS " + alias
+        let head = leading.map { "\(dialect.quote($0.table)) AS \($0.alias) JOIN \(base) ON \($0.on)" } ?? base
+        return ([head] + joins).joined(separator: " ")
     }
 
     var whereClause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }

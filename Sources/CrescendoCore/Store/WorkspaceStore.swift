@@ -37,6 +37,11 @@ public protocol WorkspaceStore: Sendable {
     /// Runs a read-only statement compiled for this engine, each value read as `query.columns` says.
     func rows(_ query: SQLQuery) async throws -> [[Value]]
 
+    /// Runs `steps` in one transaction and returns each statement's rows (read as its `columns`
+    /// say; empty for statements without results), or nil when a step that requires a row got none,
+    /// in which case nothing of the unit stays.
+    func perform(_ steps: [SQLStep]) async throws -> [[[Value]]]?
+
     func audiences() async throws -> [SavedAudience]
 
     func audience(named name: String) async throws -> SavedAudience?

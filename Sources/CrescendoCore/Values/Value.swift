@@ -27,3 +27,6 @@ public enum Value: Sendable, Hashable {
 extension Value: CustomStringConvertible {
     public var description: String { text ?? "null" }
 }
+
+/// Stored in execution records (an incremental query's mark), tagged by case.
+extension Value: Codable {}
