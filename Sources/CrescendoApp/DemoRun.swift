@@ -25,11 +25,14 @@ public struct DemoRun: Sendable {
         public var counts: [String: Int]
         public var sampleProfile: OrderedJSONObject?
         public var audiences: [AudienceExample]
+        /// The sample campaign, run in test mode: counts on every transition, messages per channel.
+        public var campaign: ExecutionReport
+        public var campaignFile: String
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
             case store, modelVersion = "model_version", modelChanged = "model_changed", ingestions, counts
-            case sampleProfile = "sample_profile", audiences, seconds
+            case sampleProfile = "sample_profile", audiences, campaign, campaignFile = "campaign_file", seconds
         }
     }
 
@@ -91,9 +94,21 @@ public struct DemoRun: Sendable {
             if let name = example.save { _ = try await workbench.saveSnapshot(name, spec: spec, attributes: ["first_name", "email"]) }
             audiences.append(AudienceExample(on: example.on, rule: example.rule, to: example.to, count: count, milliseconds: milliseconds, savedAs: example.save))
         }
+        // The sample campaign, written next to the data so it can be edited and run again.
+        let campaignFile = (dataFolder as NSString).appendingPathComponent(SampleCampaigns.stayReminderFile)
+        do {
+            try Data(SampleCampaigns.stayReminder.utf8).write(to: URL(fileURLWithPath: campaignFile), options: .atomic)
+        } catch {
+            throw CrescendoError(.unwritableOutput, "\(campaignFile): cannot write the sample campaign", cause: ErrorDescription(error))
+        }
+        let definition = try CampaignLoader(sourceName: campaignFile).load(SampleCampaigns.stayReminder)
+        let desk = try await CampaignDesk.open(store)
+        log("running campaign \(definition.name) in test mode (nothing is sent)…")
+        let campaign = try await desk.test(definition, source: campaignFile, variables: [:], sample: 3)
         return Report(
             store: location.description, modelVersion: outcome.version, modelChanged: outcome.changed, ingestions: ingestions,
-            counts: counts, sampleProfile: sample, audiences: audiences, seconds: Date().timeIntervalSince(started)
+            counts: counts, sampleProfile: sample, audiences: audiences, campaign: campaign, campaignFile: campaignFile,
+            seconds: Date().timeIntervalSince(started)
         )
     }
 }

@@ -46,6 +46,8 @@ struct DemoCommand: AsyncParsableCommand {
                          example.rule + (example.savedAs.map { "  (saved as '\($0)')" } ?? ""), Format.count(example.count), String(example.milliseconds)]
                     }))
                 print("")
+                CampaignCommand.printReport(report.campaign, title: "campaign \(report.campaign.campaign), run in test mode (\(report.campaignFile)):")
+                print("")
                 print("done in \(Format.seconds(report.seconds)). Try:")
                 let store = "--store \(report.store)"
                 print("  crescendo model show \(store)")
@@ -54,6 +56,10 @@ struct DemoCommand: AsyncParsableCommand {
                 print("  crescendo audience distribution --audience arriving-this-week --field home_hotel.city \(store)")
                 print("  crescendo audience sql --on profile --where \"count(reservations where status = 'completed') >= 3\" \(store)")
                 print("  crescendo ingest reservation \(dataDir)/reservation.csv \(store)   # again: every row is stale")
+                print("  crescendo campaign test \(report.campaignFile) \(store)            # edit it and run it again")
+                print("  crescendo campaign create \(report.campaignFile) \(store) && crescendo campaign publish stay-reminder \(store)")
+                print("  crescendo campaign start stay-reminder \(store) && crescendo campaign status stay-reminder \(store)")
+                print("  crescendo campaign schedule stay-reminder --preview 10 \(store)")
             }
             return .success
         }

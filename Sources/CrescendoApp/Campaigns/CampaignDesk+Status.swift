@@ -159,7 +159,7 @@ extension CampaignDesk {
         else { throw CrescendoError(.storeFailure, "the test execution could not be created") }
         let worker = "test-\(ProcessInfo.processInfo.processIdentifier)"
         // Test executions are never claimed by workers; this process runs it, waits included.
-        let driver = ExecutionDriver(store: store, model: model, worker: worker)
+        let driver = ExecutionDriver(store: store, model: model, worker: worker, fileReader: fileReader)
         var running = execution
         running.status = .running
         _ = try await driver.drive(running, draft: definition, holdWaits: false, progress: progress)

@@ -22,6 +22,9 @@ public struct CampaignDesk: Sendable {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
+    /// Reads load-file activities' files, parsing dates in the model's time zone.
+    public var fileReader: FileCampaignReader { FileCampaignReader(timeZone: TimeZone(identifier: model.timeZone) ?? TimeZone(identifier: "UTC")!) }
+
     public func validate(_ definition: CampaignDefinition, source: String) async throws {
         try await CampaignValidator(store: store, model: model).validate(definition, source: source)
     }
@@ -94,6 +97,6 @@ public struct CampaignDesk: Sendable {
         guard let execution = try await repository.claimExecution(worker: worker, lease: 600, now: Self.now(), only: id) else {
             throw CrescendoError(.invalidArgument, "execution \(id) cannot run now (finished, waiting, paused or held by another worker)")
         }
-        return try await ExecutionDriver(store: store, model: model, worker: worker, faultHook: FaultInjection.hook).drive(execution, holdWaits: holdWaits, progress: progress)
+        return try await ExecutionDriver(store: store, model: model, worker: worker, faultHook: FaultInjection.hook, fileReader: fileReader).drive(execution, holdWaits: holdWaits, progress: progress)
     }
 }

@@ -29,7 +29,7 @@ public struct ExecutorService: Service {
 
     public func run() async throws {
         let repository = CampaignRepository(store: store)
-        let driver = ExecutionDriver(store: store, model: model, worker: worker, lease: lease, faultHook: FaultInjection.hook)
+        let driver = ExecutionDriver(store: store, model: model, worker: worker, lease: lease, faultHook: FaultInjection.hook, fileReader: FileCampaignReader(timeZone: TimeZone(identifier: model.timeZone) ?? TimeZone(identifier: "UTC")!))
         let logger = self.logger
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let execution = try await repository.claimExecution(worker: worker, lease: lease, now: Int64(Date().timeIntervalSince1970)) {

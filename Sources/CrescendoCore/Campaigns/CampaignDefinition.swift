@@ -90,12 +90,15 @@ public enum ActivityKind: Sendable, Hashable {
     case split(SplitOptions)
     case changeDimension(ChangeDimensionOptions)
     case saveAudience(SaveAudienceOptions)
+    case loadFile(LoadFileOptions)
+    case reconciliation(ReconciliationOptions)
     case channel(Channel, ChannelOptions)
 
     /// Every `type:` a campaign file may use.
     public static let typeNames = [
         "start", "end", "fork", "and-join", "wait", "test", "alert", "build-audience", "read-audience",
         "incremental-query", "combine", "dedup", "enrichment", "split", "change-dimension", "save-audience",
+        "load-file", "reconciliation",
     ] + Channel.allCases.map(\.rawValue)
 
     public var typeName: String {
@@ -116,6 +119,8 @@ public enum ActivityKind: Sendable, Hashable {
         case .split: "split"
         case .changeDimension: "change-dimension"
         case .saveAudience: "save-audience"
+        case .loadFile: "load-file"
+        case .reconciliation: "reconciliation"
         case .channel(let channel, _): channel.rawValue
         }
     }
@@ -123,7 +128,7 @@ public enum ActivityKind: Sendable, Hashable {
     var inputs: CampaignGraph.ArityRange {
         switch self {
         case .start: .none
-        case .buildAudience, .readAudience, .incrementalQuery: CampaignGraph.ArityRange(0, 1)
+        case .buildAudience, .readAudience, .incrementalQuery, .loadFile: CampaignGraph.ArityRange(0, 1)
         case .combine, .andJoin: .twoOrMore
         default: .one
         }
@@ -137,6 +142,7 @@ public enum ActivityKind: Sendable, Hashable {
         case .split(let options): options.subsets.map(\.name) + (options.complement.map { [$0] } ?? [])
         case .combine(let options): ["out"] + (options.complement == true ? ["complement"] : [])
         case .dedup(let options): ["out"] + (options.duplicates == true ? ["duplicates"] : [])
+        case .reconciliation(let options): ["out"] + (options.unmatched == "keep" ? ["unmatched"] : [])
         default: ["out"]
         }
     }

@@ -251,6 +251,13 @@ public struct CampaignLoader {
             case "split": kind = decode(SplitOptions.self, allowed: keys(SplitOptions.CodingKeys.self)).map(ActivityKind.split)
             case "change-dimension": kind = decode(ChangeDimensionOptions.self, allowed: keys(ChangeDimensionOptions.CodingKeys.self)).map(ActivityKind.changeDimension)
             case "save-audience": kind = decode(SaveAudienceOptions.self, allowed: keys(SaveAudienceOptions.CodingKeys.self)).map(ActivityKind.saveAudience)
+            case "load-file":
+                var load = decode(LoadFileOptions.self, allowed: keys(LoadFileOptions.CodingKeys.self))
+                if case .mapping(let columns)? = options["columns"] {
+                    load?.columns = KeyValueList(columns.map { ($0.key.string ?? "", $0.value.string ?? "") })
+                }
+                kind = load.map(ActivityKind.loadFile)
+            case "reconciliation": kind = decode(ReconciliationOptions.self, allowed: keys(ReconciliationOptions.CodingKeys.self)).map(ActivityKind.reconciliation)
             default:
                 if let channel = Channel(rawValue: type) {
                     kind = decode(ChannelOptions.self, allowed: keys(ChannelOptions.CodingKeys.self)).map { ActivityKind.channel(channel, $0) }

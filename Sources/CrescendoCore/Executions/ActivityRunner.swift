@@ -19,8 +19,11 @@ public struct ActivityRunner: Sendable {
     public let testMode: Bool
     /// The previous execution's mark per incremental-query activity.
     public let previousMarks: [String: Value]
+    /// Reads `load-file` activities' files; without one, they fail with a clear message.
+    public let fileReader: (any CampaignFileReader)?
 
-    public init(store: any WorkspaceStore, model: DataModel, definition: CampaignDefinition, execution: Int64, environment: RuleEnvironment, dryRun: Bool = false, testMode: Bool = false, previousMarks: [String: Value] = [:]) {
+    public init(store: any WorkspaceStore, model: DataModel, definition: CampaignDefinition, execution: Int64, environment: RuleEnvironment, dryRun: Bool = false, testMode: Bool = false, previousMarks: [String: Value] = [:], fileReader: (any CampaignFileReader)? = nil) {
+        self.fileReader = fileReader
         self.store = store
         self.model = model
         self.definition = definition
@@ -174,6 +177,13 @@ public struct ActivityRunner: Sendable {
             return try await perform(activity, sql.changeDimension(input: input, steps: steps, output: output), outputs: ["out": output])
         case .saveAudience(let options):
             return try await saveAudience(activity, options, input: try population(first, activity))
+        case .loadFile(let options):
+            return try await loadFile(activity, options)
+        case .reconciliation(let options):
+            guard let table = first?.workTable, table.shape.isFile else {
+                throw fail(activity, "its input must be a load-file activity's lines")
+            }
+            return try await reconcile(activity, options, input: table)
         case .channel(let channel, let options):
             return try await sendingPopulation(activity, channel, options, input: try population(first, activity))
         }
@@ -182,6 +192,9 @@ public struct ActivityRunner: Sendable {
     func population(_ record: OutputRecord?, _ activity: CampaignActivity) throws(CrescendoError) -> WorkTable {
         guard let table = record?.workTable else {
             throw fail(activity, "its input carries no population; place it after a targeting activity (build-audience, read-audience, …)")
+        }
+        if table.shape.isFile {
+            throw fail(activity, "its input is the lines of a loaded file; map them to an entity with a reconciliation activity first")
         }
         return table
     }

@@ -16,8 +16,10 @@ public struct ExecutionDriver: Sendable {
     /// Called at activity boundaries, for crash tests: `before-record` once an activity's work is
     /// done but not recorded, `after-record` once it is.
     public let faultHook: (@Sendable (_ activity: String, _ point: String) -> Void)?
+    public let fileReader: (any CampaignFileReader)?
 
-    public init(store: any WorkspaceStore, model: DataModel, worker: String, lease: Int64 = 600, faultHook: (@Sendable (String, String) -> Void)? = nil) {
+    public init(store: any WorkspaceStore, model: DataModel, worker: String, lease: Int64 = 600, faultHook: (@Sendable (String, String) -> Void)? = nil, fileReader: (any CampaignFileReader)? = nil) {
+        self.fileReader = fileReader
         self.store = store
         self.model = model
         self.worker = worker
@@ -27,7 +29,16 @@ public struct ExecutionDriver: Sendable {
 
     var repository: CampaignRepository { CampaignRepository(store: store) }
 
-    public enum Result: Sendable, Hashable {
+    public enum Result: Sendable, Hashable, CustomStringConvertible {
+        public var description: String {
+            switch self {
+            case .finished(let status): status.rawValue
+            case .waiting(let until): "waiting until \(CivilTime.iso8601(micros: until * 1_000_000))"
+            case .paused: "paused with its campaign"
+            case .released: "given back"
+            }
+        }
+
         case finished(ExecutionStatus)
         /// Parked until a wait ends; a worker picks it up then.
         case waiting(until: Int64)
@@ -95,15 +106,19 @@ public struct ExecutionDriver: Sendable {
             return .finished(.failed)
         }
         let marks = try await repository.previousMarks(campaign: execution.campaign, before: execution.id)
-        let runner = ActivityRunner(store: store, model: model, definition: definition, execution: execution.id, environment: environment, testMode: execution.test, previousMarks: marks)
+        let runner = ActivityRunner(store: store, model: model, definition: definition, execution: execution.id, environment: environment, testMode: execution.test, previousMarks: marks, fileReader: fileReader)
         var machine = ExecutionMachine(definition: definition)
         var started: [String: Int64] = [:]
-        for record in try await repository.activityRecords(execution.id) {
+        let records = try await repository.activityRecords(execution.id)
+        for record in records {
             machine.restore(record.activity, state: record.machineState, outcome: record.outcome)
             if let startedAt = record.startedAt { started[record.activity] = startedAt }
         }
-        if execution.status == .queued {
+        if records.isEmpty {
             try await repository.log(execution.id, level: "info", message: "execution \(execution.id) of \(campaign.name) v\(campaign.version) starts (\(execution.launchedBy))\(execution.test ? " in test mode" : "")", now: Self.now())
+        } else {
+            let finished = records.filter { ["done", "skipped"].contains($0.state) }.count
+            try await repository.log(execution.id, level: "info", message: "execution \(execution.id) resumes on worker \(worker): \(finished) of \(definition.activities.count) activities already finished", now: Self.now())
         }
 
         func lastLaunch() -> Bool {

@@ -14,8 +14,14 @@ public struct PopulationShape: Sendable, Hashable, Codable {
         Dictionary(attributes.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// The rows of a loaded file, not yet reconciled with an entity: the key `k0` is the line.
+    public static let fileEntity = "@file"
+
+    public var isFile: Bool { entity == Self.fileEntity }
+
     func keyColumns(_ model: DataModel) -> [String] {
-        (model.entity(named: entity)?.key ?? []).indices.map { "k\($0)" }
+        if isFile { return ["k0"] }
+        return (model.entity(named: entity)?.key ?? []).indices.map { "k\($0)" }
     }
 }
 

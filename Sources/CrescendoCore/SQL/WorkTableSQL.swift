@@ -24,8 +24,13 @@ public struct WorkTableSQL: Sendable {
     }
 
     public func create(_ table: WorkTable) -> SQLStep {
-        let entity = entity(table.shape)
-        var columns = entity.key.enumerated().map { "\(q("k\($0)")) \(dialect.columnType(entity.field(named: $1)!.type)) NOT NULL" }
+        var columns: [String]
+        if table.shape.isFile {
+            columns = ["\(q("k0")) \(dialect.columnType(.integer)) NOT NULL"]
+        } else {
+            let entity = entity(table.shape)
+            columns = entity.key.enumerated().map { "\(q("k\($0)")) \(dialect.columnType(entity.field(named: $1)!.type)) NOT NULL" }
+        }
         columns += table.shape.attributes.map { "\(q($0.name)) \(dialect.columnType($0.type))" }
         columns.append("PRIMARY KEY (\(table.shape.keyColumns(model).map(q).joined(separator: ", ")))")
         return SQLStep("CREATE TABLE \(q(table.name)) (\(columns.joined(separator: ", ")))")

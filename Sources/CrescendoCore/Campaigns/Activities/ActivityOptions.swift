@@ -297,3 +297,29 @@ public struct KeyValueList: Sendable, Hashable, Codable {
         for pair in pairs { try container.encode(pair.value, forKey: Key(stringValue: pair.key)) }
     }
 }
+
+/// A CSV (or JSON Lines) file as a population of its lines, each declared column parsed as its
+/// type with ingestion's rules; invalid lines go to `FILE.rejects.csv`.
+public struct LoadFileOptions: Sendable, Hashable, Codable {
+    public var file: String
+    /// `column: type` in the order written (string, integer, decimal, boolean, date, timestamp, email, phone).
+    public var columns: KeyValueList
+    /// Fail the activity when more lines than this are invalid (default: none may be).
+    public var maxErrors: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case file, columns
+        case maxErrors = "max_errors"
+    }
+}
+
+/// Maps a loaded file's lines to an entity's rows by matching fields.
+public struct ReconciliationOptions: Sendable, Hashable, Codable {
+    public var entity: String
+    /// `file column: entity field`; a line matches the rows whose fields all equal its values.
+    public var match: [String: String]
+    /// `keep` adds an `unmatched` output with the lines that matched nothing; `drop` (default) does not.
+    public var unmatched: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case entity, match, unmatched }
+}
