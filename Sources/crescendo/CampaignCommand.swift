@@ -296,7 +296,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting(json: options.json) {
                 let (report, info) = try await withDesk(options) { desk in
-                    (try await desk.report(name, execution: execution, sample: sample), CampaignInfo(try await desk.require(name)))
+                    (try await desk.report(name, execution: execution, sample: sample), CampaignInfo(try await desk.requireOperational(name)))
                 }
                 if options.json {
                     struct Body: Encodable { var campaign: CampaignInfo; var report: ExecutionReport }

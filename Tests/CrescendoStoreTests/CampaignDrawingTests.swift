@@ -99,6 +99,11 @@ import Testing
         #expect(edgeLines.count == Self.forkSplit.edges.count)
         #expect(Set(edgeLines.map(\.count)).count == 1, "counts end in one column\n\(Self.show(lines))")
         #expect(edgeLines.filter { $0.hasSuffix(" –") }.count == 3)
+        // Counts no activity's detail repeats appear once in the whole drawing, not just once per edge line.
+        let text = Self.show(lines)
+        for count in ["22 000", "950", "9 273", "7 777", "21 999", "21 998"] {
+            #expect(text.components(separatedBy: count).count - 1 == 1, "\(count)\n\(text)")
+        }
     }
 
     @Test func edgeOrderDoesNotChangeTheDrawing() {
@@ -177,6 +182,8 @@ import Testing
                 #expect(lines.allSatisfy { !$0.hasSuffix(" ") }, "\(text)")
             }
         }
+        // Narrower than any box: lines overflow, but every node and edge is still drawn.
+        #expect(drawing.render(width: 0).count == 8)
     }
 
     @Test func coloursOnlyWhenAsked() {

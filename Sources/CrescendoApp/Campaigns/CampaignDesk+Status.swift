@@ -176,6 +176,7 @@ extension CampaignDesk {
             if let messages = record.outcome?.messages { tables.insert(messages.table) }
         }
         if !tables.isEmpty { _ = try await store.perform(tables.sorted().map { SQLStep("DROP TABLE IF EXISTS \(store.dialect.quote($0))") }) }
-        _ = try await repository.cleanUp(retention: 0, now: Self.now())
+        // Only this execution is done with; other executions keep their tables for their retention.
+        try await repository.markCleaned(id)
     }
 }

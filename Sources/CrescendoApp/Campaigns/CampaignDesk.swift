@@ -46,6 +46,12 @@ public struct CampaignDesk: Sendable {
         return campaign
     }
 
+    /// The version that runs (the latest published), else the latest.
+    public func requireOperational(_ name: String) async throws -> StoredCampaign {
+        if let campaign = try await repository.operational(named: name) { return campaign }
+        return try await require(name)
+    }
+
     /// Publishing refuses a campaign with problems; a published campaign is read-only.
     public func publish(_ name: String) async throws -> StoredCampaign {
         let campaign = try await require(name)
@@ -65,7 +71,7 @@ public struct CampaignDesk: Sendable {
 
     /// A manual launch ("as soon as possible").
     public func start(_ name: String, variables: [String: String]) async throws -> Int64 {
-        let campaign = try await require(name)
+        let campaign = try await requireOperational(name)
         guard [.scheduled, .live].contains(campaign.state) else {
             throw CrescendoError(.invalidArgument, "cannot start campaign '\(name)': it is \(campaign.state.rawValue)\(campaign.state == .draft ? "; publish it first, or run it with `campaign test`" : "")")
         }
@@ -77,14 +83,14 @@ public struct CampaignDesk: Sendable {
     }
 
     public func trigger(_ name: String, variables: [String: String]) async throws -> Int64 {
-        let campaign = try await require(name)
+        let campaign = try await requireOperational(name)
         guard [.scheduled, .live].contains(campaign.state) else {
             throw CrescendoError(.invalidArgument, "cannot trigger campaign '\(name)': it is \(campaign.state.rawValue)")
         }
         let definition = try campaign.definition()
         _ = try ExecutionDriver.variables(variables, for: definition)
         guard let id = try await repository.trigger(campaign, minimumGap: definition.minimumTriggerGap, by: "trigger", variables: variables, now: Self.now()) else {
-            let current = try await require(name)
+            let current = try await requireOperational(name)
             let wait = (current.lastTrigger ?? 0) + definition.minimumTriggerGap - Self.now()
             throw CrescendoError(.guardrail, "campaign '\(name)' was triggered less than \(definition.minimumTriggerGap) s ago (its minimum gap); try again in \(max(1, wait)) s")
         }

@@ -49,7 +49,8 @@ public struct CampaignDrawing: Sendable {
     /// Lines of text, no trailing spaces. `unicode: false` draws with ASCII only; `color: true`
     /// adds ANSI colours to states (done green, running/waiting yellow, failed red, skipped dim),
     /// never when false. The same nodes and edges give the same lines whatever order the edges
-    /// come in. Below about 30 columns long names shrink to one character and lines may overflow.
+    /// come in. Too narrow a `width` for even one-character names makes lines overflow rather
+    /// than leave an activity or a transition out.
     public func render(width: Int = 100, unicode: Bool = true, color: Bool = false) -> [String] {
         guard !nodes.isEmpty || !edges.isEmpty else { return [] }
         let glyphs = unicode ? Glyphs.unicode : Glyphs.ascii

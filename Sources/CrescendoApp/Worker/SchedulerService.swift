@@ -37,7 +37,7 @@ public struct SchedulerService: Service {
     public func tick(now: Int64) async throws -> [Int64] {
         let repository = CampaignRepository(store: store)
         var launched: [Int64] = []
-        for campaign in try await repository.campaigns() where [.scheduled, .live].contains(campaign.state) {
+        for campaign in try await repository.launchable() {
             let definition: CampaignDefinition
             do {
                 definition = try campaign.definition()

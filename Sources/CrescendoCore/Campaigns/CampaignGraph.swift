@@ -169,7 +169,10 @@ public struct CampaignGraph: Sendable, Hashable {
             }
             return seen
         }
-        let fromStart = reach(activities.filter(\.isStart).map(\.name), outgoing)
+        // A branch begins at a start, or at an activity that may take no input and has none
+        // (targeting placed first): the executor runs those at once.
+        let roots = activities.filter { $0.isStart || ($0.inputs.minimum == 0 && incoming[$0.name] == nil) }
+        let fromStart = reach(roots.map(\.name), outgoing)
         let backward = Dictionary(grouping: valid, by: \.to).mapValues { $0.map(\.from) }
         let toEnd = reach(activities.filter(\.isEnd).map(\.name), backward)
         for activity in activities where !activity.isStart && !fromStart.contains(activity.name) && (incoming[activity.name]?.count ?? 0) > 0 {

@@ -67,7 +67,8 @@ public struct CampaignLoader {
                 let name = key.string ?? ""
                 guard !allowed.contains(name) else { continue }
                 _ = value
-                problem(key, activity, "\(place)unknown key \"\(name)\"\(Spelling.hint(name, among: allowed)) (allowed: \(allowed.joined(separator: ", ")))")
+                let options = allowed.isEmpty ? "it takes no options" : "allowed: \(allowed.joined(separator: ", "))"
+                problem(key, activity, "\(place)unknown key \"\(name)\"\(Spelling.hint(name, among: allowed)) (\(options))")
             }
         }
 
@@ -166,7 +167,7 @@ public struct CampaignLoader {
                     continue
                 }
                 if let defaultValue, case .failure(let error) = ValueParser().parse(defaultValue, for: Field(name: name, type: type)) {
-                    problem(value, nil, "variable \(name): the default \"\(defaultValue)\" is not a \(type.rawValue): \(error)")
+                    problem(value, nil, "variable \(name): the default \"\(defaultValue)\" is not \(type == .integer ? "an" : "a") \(type.rawValue): \(error)")
                 }
                 result.append(CampaignVariable(name: name, type: type, defaultValue: defaultValue))
             }
@@ -243,7 +244,7 @@ public struct CampaignLoader {
             case "dedup": kind = decode(DedupOptions.self, allowed: keys(DedupOptions.CodingKeys.self)).map(ActivityKind.dedup)
             case "enrichment":
                 var enrichment = decode(EnrichmentOptions.self, allowed: keys(EnrichmentOptions.CodingKeys.self))
-                // Keep the aliases in the order written: later ones may use earlier ones.
+                // Keep the aliases in the order written: the columns come out in that order.
                 if case .mapping(let add)? = options["add"] {
                     enrichment?.add = KeyValueList(add.map { ($0.key.string ?? "", $0.value.string ?? "") })
                 }

@@ -137,7 +137,12 @@ public struct ActivityRunner: Sendable {
         case .wait(let options):
             let until = try waitEnd(options, activity, now: now)
             var outcome = passThrough(["out"])
-            outcome.waitUntil = until
+            if testMode {
+                // Test mode shows the whole graph now; the wait is only reported.
+                outcome.notes = ["test mode: would wait until \(CivilTime.iso8601(micros: until * 1_000_000))"]
+            } else {
+                outcome.waitUntil = until
+            }
             return outcome
         case .alert(let options):
             var outcome = passThrough(["out"])
@@ -337,7 +342,14 @@ public struct ActivityRunner: Sendable {
         }
         // The mark is taken on the entity's own rows before any change of dimension.
         let markTable = table(activity, output: "out", shape: PopulationShape(entity: population.target.name))
-        let markStep: [SQLStep] = population.dimension.isEmpty ? [sql.highest(field, of: markTable)] : []
+        var markStep: [SQLStep] = [sql.highest(field, of: markTable)]
+        if !population.dimension.isEmpty {
+            // The output holds rows of another entity: take the highest value over the entity's own rows the rule selects.
+            let own = BoundPopulation(entity: population.entity, rule: population.rule, dimension: [], target: population.entity)
+            let members = PopulationSQL(dialect: store.dialect, model: model).members(own, attributes: [try RuleChecker.column(field.name, on: source, model: model)])
+            let highest = store.dialect.output("max(m.\(store.dialect.quote("a0")))")
+            markStep = [SQLStep(SQLQuery(text: "SELECT \(highest) FROM (\(members.text)) AS m", binds: members.binds, columns: [ValueKind(field.type)]))]
+        }
         var outcome = try await perform(activity, sql.fill(markTable, from: population), outputs: ["out": markTable], endIfEmpty: true, extra: markStep)
         if outcome.mark == nil, let previous = previousMarks[activity.name] { outcome.mark = previous }
         if outcome.outputs["out"]?.count == 0 { outcome.mark = previousMarks[activity.name] }
@@ -428,8 +440,20 @@ public struct ActivityRunner: Sendable {
             shape.attributes.append(PopulationAttribute(name: name, type: type))
         }
         var additions: [(name: String, expression: BoundExpression)] = []
+        let own = Set(options.add?.pairs.map(\.key) ?? [])
         for pair in options.add?.pairs ?? [] {
-            let expression = try value(pair.value, on: source, shape: input.shape, activity, what: "add.\(pair.key)")
+            let expression: BoundExpression
+            do {
+                expression = try value(pair.value, on: source, shape: input.shape, activity, what: "add.\(pair.key)")
+            } catch {
+                // Aliases of one enrichment are computed side by side, from its input.
+                let tokens = (try? RuleLexer.tokenize(pair.value).get()) ?? []
+                let names = tokens.compactMap { token -> String? in if case .identifier(let name) = token.kind { name } else { nil } }
+                if let used = names.first(where: { name in own.contains(name) && !input.shape.attributes.contains { $0.name == name } && source.field(named: name) == nil }) {
+                    throw fail(activity, "add.\(pair.key): \"\(used)\" is an alias of this same enrichment; aliases are computed side by side from the input, so use it in a second enrichment placed after this one")
+                }
+                throw error
+            }
             try claim(pair.key, expression.kind.fieldType, what: "add.\(pair.key)")
             additions.append((pair.key, expression))
         }

@@ -106,14 +106,35 @@ public struct CampaignRepository: Sendable {
         return rows.map(campaign)
     }
 
+    /// The version that runs: the latest published one (a newer draft is still being edited),
+    /// or nil when the campaign was never published.
+    public func operational(named name: String) async throws -> StoredCampaign? {
+        let rows = try await store.rows(query("SELECT \(Self.campaignColumns) FROM crescendo_campaigns WHERE name = ? AND state <> 'draft' ORDER BY version DESC LIMIT 1", [Self.text(name)], columns: Self.campaignKinds))
+        return rows.first.map(campaign)
+    }
+
+    /// Every version the scheduler may launch.
+    public func launchable() async throws -> [StoredCampaign] {
+        try await store.rows(query("SELECT \(Self.campaignColumns) FROM crescendo_campaigns WHERE state IN ('scheduled', 'live') ORDER BY name, version", columns: Self.campaignKinds)).map(campaign)
+    }
+
     /// Moves a campaign through its lifecycle; refused (with the reason) when the state machine
-    /// does not allow it, or when another process moved it first.
+    /// does not allow it, or when another process moved it first. Publishing acts on the latest
+    /// version (the draft) and closes the version it replaces — its running executions finish,
+    /// it launches no more; every other move acts on the version that runs.
     @discardableResult
     public func apply(_ event: CampaignEvent, to name: String, now: Int64) async throws -> StoredCampaign {
-        guard let stored = try await campaign(named: name) else { throw CrescendoError(.notFound, "no campaign named '\(name)'") }
+        let publishing = event == .publishScheduled || event == .publishAndStart
+        var target = try await campaign(named: name)
+        if !publishing, let running = try await operational(named: name) { target = running }
+        guard let stored = target else { throw CrescendoError(.notFound, "no campaign named '\(name)'") }
         var lifecycle = CampaignLifecycle(state: stored.state)
         try lifecycle.apply(event)
-        _ = try await must([SQLStep(query("UPDATE crescendo_campaigns SET state = ?, updated_at = ? WHERE name = ? AND version = ? AND state = ? RETURNING 1", [Self.text(lifecycle.state.rawValue), Self.int(now), Self.text(name), Self.int(stored.version), Self.text(stored.state.rawValue)], columns: [.integer]), requiresRow: true)], "\(event.rawValue) campaign '\(name)' (it changed meanwhile; try again)")
+        var steps = [SQLStep(query("UPDATE crescendo_campaigns SET state = ?, updated_at = ? WHERE name = ? AND version = ? AND state = ? RETURNING 1", [Self.text(lifecycle.state.rawValue), Self.int(now), Self.text(name), Self.int(stored.version), Self.text(stored.state.rawValue)], columns: [.integer]), requiresRow: true)]
+        if publishing {
+            steps.append(SQLStep(query("UPDATE crescendo_campaigns SET state = 'closed', updated_at = ? WHERE name = ? AND version < ? AND state IN ('scheduled', 'live', 'paused')", [Self.int(now), Self.text(name), Self.int(stored.version)])))
+        }
+        _ = try await must(steps, "\(event.rawValue) campaign '\(name)' (it changed meanwhile; try again)")
         var moved = stored
         moved.state = lifecycle.state
         return moved
@@ -139,8 +160,9 @@ public struct CampaignRepository: Sendable {
     public func launch(_ campaign: StoredCampaign, at slot: Int64, now: Int64) async throws -> Int64? {
         var claim: [SQLStep] = []
         if dialect == .postgres {
-            // One scheduler at a time: the others' transactions find the lock taken and do nothing.
-            claim.append(SQLStep(SQLQuery(text: "SELECT 1 WHERE pg_try_advisory_xact_lock(727310001)", columns: [.integer]), requiresRow: true))
+            // One scheduler at a time per campaign of this workspace: the others' transactions find
+            // the lock taken and do nothing (other campaigns, and other schemas, are not held up).
+            claim.append(SQLStep(query("SELECT 1 WHERE pg_try_advisory_xact_lock(727310001, hashtext(current_schema() || ':' || ?))", [Self.text(campaign.name)], columns: [.integer]), requiresRow: true))
         }
         claim.append(SQLStep(query("UPDATE crescendo_campaigns SET last_launch = ? WHERE name = ? AND version = ? AND state IN ('scheduled', 'live') AND (last_launch IS NULL OR last_launch < ?) RETURNING 1", [Self.int(slot), Self.text(campaign.name), Self.int(campaign.version), Self.int(slot)], columns: [.integer]), requiresRow: true))
         return try await createExecution(campaign: campaign, test: false, launchedBy: "schedule \(CivilTime.iso8601(micros: slot * 1_000_000))", variables: [:], now: now, claim: claim)
@@ -290,6 +312,11 @@ public struct CampaignRepository: Sendable {
     }
 
     // MARK: Retention
+
+    /// Records that an execution's work tables are gone (test mode drops them at once).
+    public func markCleaned(_ id: Int64) async throws {
+        _ = try await must([SQLStep(query("UPDATE crescendo_executions SET cleaned = 1 WHERE id = ?", [Self.int(id)]))], "mark execution \(id) cleaned")
+    }
 
     /// Drops the work tables of executions that finished more than `retention` seconds ago.
     /// Message tables stay: message execution sends from them and removes them itself.

@@ -126,8 +126,13 @@ public struct ExecutionDriver: Sendable {
             return schedule.next(after: Self.now()) == nil
         }
 
+        let heartbeat = "\u{0}heartbeat"
+        let lease = self.lease
         return try await withThrowingTaskGroup(of: (String, Swift.Result<ActivityOutcome, CrescendoError>).self) { group in
+            // Every return happens with no activity running; what is cancelled is the heartbeat.
+            defer { group.cancelAll() }
             var running = 0
+            var heartbeatPending = false
             while true {
                 // The operator's word counts between activities.
                 if running == 0, !execution.test, let current = try await repository.campaign(named: campaign.name, version: campaign.version) {
@@ -198,7 +203,21 @@ public struct ExecutionDriver: Sendable {
                         return .finished(.failed)
                     }
                 }
-                guard running > 0, let (activity, result) = try await group.next() else { continue }
+                guard running > 0 else { continue }
+                if !heartbeatPending {
+                    // The lease is renewed while long activities run, so no other worker takes over.
+                    heartbeatPending = true
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(max(1, lease / 3)))
+                        return (heartbeat, .success(ActivityOutcome(outputs: [:])))
+                    }
+                }
+                guard let (activity, result) = try await group.next() else { continue }
+                if activity == heartbeat {
+                    heartbeatPending = false
+                    if running > 0 { _ = try await repository.renewLease(execution.id, worker: worker, until: Self.now() + lease) }
+                    continue
+                }
                 running -= 1
                 let finishedAt = Self.nowMillis()
                 switch result {
@@ -230,7 +249,7 @@ public struct ExecutionDriver: Sendable {
     func signal(_ target: String, variables: [String: String], count: Int, from execution: StoredExecution, activity: String) async throws {
         let repository = self.repository
         let values = variables.mapValues { $0.replacingOccurrences(of: "{{count}}", with: String(count)) }
-        guard let campaign = try await repository.campaign(named: target), [.scheduled, .live].contains(campaign.state) else {
+        guard let campaign = try await repository.operational(named: target), [.scheduled, .live].contains(campaign.state) else {
             try await repository.log(execution.id, level: "warning", activity: activity, message: "cannot signal campaign '\(target)': it does not exist or is not published and running", now: Self.now())
             return
         }

@@ -56,6 +56,10 @@ public struct ModelLoader: Sendable {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return "line \(mark.line), column \(mark.column): \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Its context text is the whole document: keep only where.
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return "line \(context.mark.line), column \(context.mark.column): \(keys) written twice in the same mapping"
         default:
             return "\(error)"
         }
