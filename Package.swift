@@ -87,7 +87,7 @@ let package = Package(
             dependencies: ["CrescendoBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
-        .testTarget(name: "CrescendoCoreTests", dependencies: ["CrescendoCore"], swiftSettings: strict),
+        .testTarget(name: "CrescendoCoreTests", dependencies: ["CrescendoCore", "CrescendoSample"], swiftSettings: strict),
         .testTarget(name: "CrescendoIngestTests", dependencies: ["CrescendoIngest"], swiftSettings: strict),
         .testTarget(name: "CrescendoSampleTests", dependencies: ["CrescendoSample"], swiftSettings: strict),
         .testTarget(

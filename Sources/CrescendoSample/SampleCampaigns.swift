@@ -5,7 +5,7 @@ public enum SampleCampaigns {
 
     public static let stayReminder: String = """
         # Reminds guests of their upcoming stays, richest first, over every channel.
-        # Try it on the demo workspace:  crescendo campaign test examples/campaigns/stay-reminder.yaml --store sqlite:crescendo-demo.db
+        # The demo writes it to crescendo-demo/stay-reminder.yaml:  crescendo campaign test crescendo-demo/stay-reminder.yaml --store sqlite:crescendo-demo.db
         name: stay-reminder
         description: Guests arriving within the next weeks, enriched with their hotel and loyalty, split by value.
         variables:

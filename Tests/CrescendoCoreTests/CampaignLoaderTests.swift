@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CrescendoCore
+import CrescendoSample
 
 /// Reading campaign files: both forms of `activities:`, JSON as YAML, and problems that point at
 /// the activity and the line.
@@ -190,9 +191,11 @@ import Testing
         #expect(problems.count == 7)
     }
 
-    @Test func theExampleCampaignLoadsWithASoundGraph() throws {
-        let path = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("examples/campaigns/stay-reminder.yaml").path
+    @Test func theSampleCampaignLoadsWithASoundGraph() throws {
+        // The demo writes it to a file; load it from one, as `campaign test` does.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stay-reminder-\(UUID().uuidString.prefix(8)).yaml").path
+        try Data(SampleCampaigns.stayReminder.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let (definition, source) = try CampaignLoader.load(path: path)
         #expect(source.hasPrefix("# Reminds guests"))
         #expect(definition.name == "stay-reminder")
