@@ -213,10 +213,13 @@ public struct ActivityRunner: Sendable {
         }
         let drops = Set(outputs.values.map(\.name)).sorted().flatMap { [sql.drop($0), sql.drop($0 + "_r")] }
         let counts = names.map { sql.count(outputs[$0]!.name) }
-        guard let results = try await store.perform(drops + steps + counts + extra) else {
+        // PostgreSQL plans the next activities' joins from statistics a fresh table does not have
+        // yet (autovacuum comes later): gather them now, from a sample.
+        let statistics = store.dialect == .postgres ? Set(outputs.values.map(\.name)).sorted().map { SQLStep("ANALYZE \(store.dialect.quote($0))") } : []
+        guard let results = try await store.perform(drops + steps + statistics + counts + extra) else {
             throw CrescendoError(.storeFailure, "activity \"\(activity.name)\": the unit of work was declined")
         }
-        let countRows = results[(drops.count + steps.count)...].prefix(counts.count)
+        let countRows = results[(drops.count + steps.count + statistics.count)...].prefix(counts.count)
         var records: [String: OutputRecord] = [:]
         var total = 0
         for (name, rows) in zip(names, countRows) {
