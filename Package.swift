@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The domain: data model, values, change-data-capture decisions, the store protocol.
@@ -60,11 +63,41 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "CrescendoSample", swiftSettings: strict),
+        // Message templates: Mustache with helpers for the recipient's locale and time zone.
+        .target(
+            name: "CrescendoPersonalization",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+        // Email on the wire: MIME, DKIM, the SMTP client on SwiftNIO, the .eml outbox folder.
+        .target(
+            name: "CrescendoEmail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Sending: the renderer, signed links, providers behind `MessageTransport`, their configuration.
+        .target(
+            name: "CrescendoMessaging",
+            dependencies: [
+                "CrescendoCore", "CrescendoPersonalization", "CrescendoEmail",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         // Wiring shared by the executables: opening a store from its URL, terminal output.
         .target(
             name: "CrescendoApp",
             dependencies: [
-                "CrescendoCore", "CrescendoIngest", "CrescendoSQLite", "CrescendoPostgres", "CrescendoSample",
+                "CrescendoCore", "CrescendoIngest", "CrescendoSQLite", "CrescendoPostgres", "CrescendoSample", "CrescendoMessaging",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -77,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "crescendo",
             dependencies: [
-                "CrescendoApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CrescendoApp", "CrescendoMessaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -90,6 +123,8 @@ let package = Package(
         .testTarget(name: "CrescendoCoreTests", dependencies: ["CrescendoCore", "CrescendoSample"], swiftSettings: strict),
         .testTarget(name: "CrescendoIngestTests", dependencies: ["CrescendoIngest"], swiftSettings: strict),
         .testTarget(name: "CrescendoSampleTests", dependencies: ["CrescendoSample"], swiftSettings: strict),
+        .testTarget(name: "CrescendoPersonalizationTests", dependencies: ["CrescendoPersonalization"], swiftSettings: strict),
+        .testTarget(name: "CrescendoEmailTests", dependencies: ["CrescendoEmail"], swiftSettings: strict),
         .testTarget(
             name: "CrescendoStoreTests",
             dependencies: ["CrescendoApp", "CrescendoSample"],

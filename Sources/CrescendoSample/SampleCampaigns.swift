@@ -97,4 +97,84 @@ public enum SampleCampaigns {
           - post others -> done post
 
         """
+
+    public static let arrivalWelcomeFile = "arrival-welcome.yaml"
+
+    /// The demo's live campaign: one email per reservation checking in next week, with the hotel,
+    /// and a different email for gold members. Sent into the outbox folder by `crescendo demo`.
+    public static let arrivalWelcome: String = """
+        # One email per reservation checking in next week; gold members get their own.
+        # crescendo campaign test crescendo-demo/arrival-welcome.yaml --store sqlite:crescendo-demo.db
+        name: arrival-welcome
+        description: Guests arriving next week get their hotel's details; gold members a personal welcome.
+        variables:
+          days_ahead: {type: integer, default: "7"}
+        schedule:
+          time_zone: Europe/Lisbon
+          daily: {at: ["10:00"]}
+        activities:
+          start: {type: start}
+          arriving next week:
+            type: build-audience
+            entity: reservation
+            rule: "status = 'booked' and check_in > today() and check_in <= today() + $days_ahead days"
+          with hotel:
+            type: enrichment
+            add:
+              hotel_name: hotel.name
+              hotel_city: hotel.city
+              guest_name: customer.first_name
+          gold or not:
+            type: split
+            subsets:
+              - {name: gold, filter: "customer.tier = 'gold'"}
+            complement: others
+          welcome gold:
+            type: email
+            per: row
+            profile: customer
+            rules: default
+            expire_after: 2d
+            fields: [guest_name, hotel_name, hotel_city, check_in, nights, amount, currency]
+            content:
+              subject: "{{guest_name}}, your gold welcome at {{hotel_name}}"
+              text: |
+                Dear {{guest_name}},
+
+                As a gold member, your room at {{hotel_name}} ({{hotel_city}}) is ready from {{date_long(check_in)}},
+                for {{nights}} nights. Your upgrade and late check-out are on us.
+
+                Unsubscribe: {{unsubscribe_url}}
+              html: |
+                <p>Dear {{guest_name}},</p>
+                <p>As a <b>gold member</b>, your room at {{hotel_name}} ({{hotel_city}}) is ready from
+                {{date_long(check_in)}}, for {{nights}} nights ({{number_2(amount)}} {{currency}}).</p>
+                <p>Your upgrade and late check-out are on us.</p>
+                <p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>
+          welcome others:
+            type: email
+            per: row
+            profile: customer
+            expire_after: 2d
+            fields: [guest_name, hotel_name, hotel_city, check_in, nights]
+            content:
+              subject: "{{guest_name}}, see you soon at {{hotel_name}}"
+              text: |
+                Hello {{guest_name}},
+
+                We look forward to welcoming you at {{hotel_name}} in {{hotel_city}} on {{date_long(check_in)}} for {{nights}} nights.
+
+                Unsubscribe: {{unsubscribe_url}}
+          done gold: {type: end}
+          done others: {type: end}
+        transitions:
+          - start -> arriving next week
+          - arriving next week -> with hotel
+          - with hotel -> gold or not
+          - gold or not.gold -> welcome gold
+          - gold or not.others -> welcome others
+          - welcome gold -> done gold
+          - welcome others -> done others
+
+        """
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrescendoApp
 import CrescendoCore
+import CrescendoMessaging
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ struct CampaignCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Validate.self, Create.self, Publish.self, Start.self, Trigger.self, Pause.self, Resume.self, Stop.self, Close.self, Archive.self,
-            Test.self, Status.self, Logs.self, List.self, Schedule.self,
+            Test.self, Status.self, Logs.self, List.self, Schedule.self, Report.self,
         ]
     )
 
@@ -61,7 +62,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting(json: options.json) {
                 let (definition, _) = try CampaignLoader.load(path: file)
-                let problems = try await withDesk(options) { desk in await CampaignValidator(store: desk.store, model: desk.model).problems(definition) }
+                let problems = try await withDesk(options) { desk in await CampaignValidator(store: desk.store, model: desk.model, templateCheck: TemplateMessageRenderer.check).problems(definition) }
                 if options.json {
                     Output.printJSON(ProblemsReport(file: file, valid: problems.isEmpty, problems: problems))
                 } else if problems.isEmpty {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrescendoApp
 import CrescendoCore
+import CrescendoMessaging
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -15,7 +16,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds an execution stays a worker's without renewal (another worker takes over a dead one after this).") var lease = 600
     @Option(name: .long, help: "Days a finished execution keeps its work tables.") var retentionDays = 7.0
     @Option(name: .long, help: "This worker's name in execution records.") var name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-    @Flag(name: .long, help: "One scheduler pass, then run executions until none can run now, then exit.") var once = false
+    @Option(name: .long, help: "The messaging configuration (providers, rule sets); default $CRESCENDO_MESSAGING. Without one, messages wait in the outbox.") var messaging: String?
+    @Flag(name: .long, help: "One scheduler pass, then run executions until none can run now, send what is due, then exit.") var once = false
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
@@ -23,24 +25,37 @@ struct WorkerCommand: AsyncParsableCommand {
             guard interval >= 1, lease >= 5, retentionDays >= 0 else { throw CrescendoError(.invalidArgument, "--interval ≥ 1, --lease ≥ 5 and --retention-days ≥ 0") }
             var logger = Logger(label: "crescendo.worker")
             logger.logLevel = options.json ? .warning : .info
+            let configurationPath = messaging ?? ProcessInfo.processInfo.environment["CRESCENDO_MESSAGING"]
+            let configuration = try configurationPath.map { try MessagingConfiguration.load(path: $0) }
             let summary = try await Workspace.withStore(try options.location()) { store in
                 let desk = try await CampaignDesk.open(store)
+                let outbox = try await MessagingDesk.open(store)
                 let scheduler = SchedulerService(store: store, interval: .seconds(interval), retention: Int64(retentionDays * 86_400), logger: logger)
                 let executor = ExecutorService(store: store, model: desk.model, worker: name, lease: Int64(lease), untilIdle: once, logger: logger)
+                let dispatcher = try configuration.map { try outbox.dispatcher($0, worker: name) }
+                if configuration == nil { logger.notice("no messaging configuration (--messaging or $CRESCENDO_MESSAGING): messages wait in the outbox") }
                 if once {
                     let launched = try await scheduler.tick(now: Int64(Date().timeIntervalSince1970))
                     try await executor.run()
-                    return launched.count
+                    var counts = Dispatcher.Counts()
+                    if let dispatcher {
+                        counts = try await outbox.drain(dispatcher)
+                        for transport in dispatcher.transports.values { await transport.shutdown() }
+                    }
+                    return (launched.count, counts, try await outbox.repository.pendingCount())
                 }
-                let group = ServiceGroup(configuration: .init(
-                    services: [.init(service: scheduler), .init(service: executor, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: executor)]
+                if let dispatcher { services.append(.init(service: DispatcherService(dispatcher: dispatcher, logger: logger))) }
+                let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
-                return 0
+                return (0, Dispatcher.Counts(), 0)
             }
             if options.json {
-                struct Body: Encodable { var worker: String; var launched: Int }
-                Output.printJSON(Body(worker: name, launched: summary))
+                struct Body: Encodable { var worker: String; var launched: Int; var messages: Dispatcher.Counts; var pending: Int }
+                Output.printJSON(Body(worker: name, launched: summary.0, messages: summary.1, pending: summary.2))
+            } else if once {
+                let counts = summary.1
+                print("worker \(name): \(summary.0) launched; messages: \(counts.sent) sent, \(counts.excluded) excluded, \(counts.failed) failed, \(counts.expired) expired, \(counts.rescheduled) rescheduled; \(summary.2) waiting in the outbox")
             }
             return .success
         }

@@ -1,4 +1,5 @@
 import CrescendoCore
+import CrescendoMessaging
 import Foundation
 
 /// What the `campaign` commands (and later the API) do, over one open workspace: validate, store
@@ -15,9 +16,11 @@ public struct CampaignDesk: Sendable {
 
     /// Opens the workspace's campaign tables (creating them when missing).
     public static func open(_ store: any WorkspaceStore) async throws -> CampaignDesk {
+        // Rules see the communication history (`messages` on the profile), kept in the outbox table.
         let model = try await Workspace.requireModel(store).model
+        try await MessageRepository(store: store, model: model).prepare()
         try await CampaignRepository(store: store).prepare()
-        return CampaignDesk(store: store, model: model)
+        return CampaignDesk(store: store, model: model.withMessageHistory())
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
@@ -26,14 +29,14 @@ public struct CampaignDesk: Sendable {
     public var fileReader: FileCampaignReader { FileCampaignReader(timeZone: TimeZone(identifier: model.timeZone) ?? TimeZone(identifier: "UTC")!) }
 
     public func validate(_ definition: CampaignDefinition, source: String) async throws {
-        try await CampaignValidator(store: store, model: model).validate(definition, source: source)
+        try await CampaignValidator(store: store, model: model, templateCheck: TemplateMessageRenderer.check).validate(definition, source: source)
     }
 
     /// Stores a draft (or a new version of a published campaign), after validation of its shape;
     /// a draft may still have problems with the data, which `publish` refuses.
     public func create(path: String) async throws -> (StoredCampaign, [CampaignProblem]) {
         let (definition, source) = try CampaignLoader.load(path: path)
-        let problems = await CampaignValidator(store: store, model: model).problems(definition)
+        let problems = await CampaignValidator(store: store, model: model, templateCheck: TemplateMessageRenderer.check).problems(definition)
         let stored = try await repository.saveDraft(definition, source: source, now: Self.now())
         return (stored, problems)
     }

@@ -17,3 +17,26 @@ enum FaultInjection {
         }
     }()
 }
+
+extension FaultInjection {
+    /// `CRESCENDO_FAULT=after-send:N` kills the process with SIGKILL after its Nth send, before
+    /// the send is recorded: the worst moment for a dispatcher, the one the outbox must survive.
+    static let dispatchHook: (@Sendable (String) async -> Void)? = {
+        guard let spec = ProcessInfo.processInfo.environment["CRESCENDO_FAULT"], spec.hasPrefix("after-send:"), let limit = Int(spec.dropFirst("after-send:".count)) else { return nil }
+        let counter = SendCounter()
+        return { id in
+            if await counter.next() >= limit {
+                FileHandle.standardError.write(Data("crescendo: fault injection: killing the process after sending \(id)\n".utf8))
+                kill(getpid(), SIGKILL)
+            }
+        }
+    }()
+
+    actor SendCounter {
+        var count = 0
+        func next() -> Int {
+            count += 1
+            return count
+        }
+    }
+}

@@ -11,7 +11,12 @@ public struct CampaignValidator: Sendable {
     public let store: any WorkspaceStore
     public let model: DataModel
 
-    public init(store: any WorkspaceStore, model: DataModel) {
+    /// Checks a template's syntax (`part`, `text`) and returns the problem, if any. Rendering lives
+    /// outside the core, so the app passes its template engine's check in.
+    public var templateCheck: (@Sendable (_ part: String, _ text: String) -> String?)?
+
+    public init(store: any WorkspaceStore, model: DataModel, templateCheck: (@Sendable (_ part: String, _ text: String) -> String?)? = nil) {
+        self.templateCheck = templateCheck
         self.store = store
         self.model = model
     }
@@ -50,6 +55,16 @@ public struct CampaignValidator: Sendable {
             return problems
         }
         // Activity checks need a sound graph to walk.
+        if let templateCheck {
+            for activity in definition.activities {
+                guard case .channel(_, let options) = activity.kind else { continue }
+                for (part, text) in (options.content ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    if let message = templateCheck(part, text) {
+                        problems.append(CampaignProblem(line: activity.line, activity: activity.name, "content.\(part): \(message)"))
+                    }
+                }
+            }
+        }
         guard problems.isEmpty else { return problems }
         let runner = ActivityRunner(store: store, model: model, definition: definition, execution: 0, environment: environment, dryRun: true)
         var machine = ExecutionMachine(definition: definition)

@@ -35,6 +35,8 @@ public struct MessagePopulation: Sendable, Hashable, Codable {
     /// Columns of the table: profile key `p0…`, row key `r0…` (per row), `crescendo_address`, the
     /// template fields as `f0…` (named by `fields`), `crescendo_excluded`.
     public var fields: [String]
+    /// Fields holding JSON (collected rows), which templates see as lists and objects.
+    public var jsonFields: [String]?
     public var targeted: Int
     public var excluded: [String: Int]
     public var options: ChannelOptions

@@ -17,6 +17,16 @@ extension ActivityRunner {
         if let window = options.window, LocalTime(window.from) == nil || LocalTime(window.until) == nil {
             throw fail(activity, "window: from and until are times of day (HH:MM)")
         }
+        var expireAfter: Int64 = 3 * 86_400
+        if let text = options.expireAfter {
+            guard let seconds = CampaignDuration.seconds(text), seconds > 0 else {
+                throw fail(activity, "expire_after: \"\(text)\" is not a duration such as 12h or 3d")
+            }
+            expireAfter = seconds
+        }
+        if let purpose = options.purpose, purpose.isEmpty || purpose.contains(where: { $0.isWhitespace }) {
+            throw fail(activity, "purpose: \"\(purpose)\" must be one word, such as marketing or newsletter")
+        }
         // The way from the population's rows to the profile.
         var profileSteps: [LinkStep] = []
         if source.name != profile.name {
@@ -46,7 +56,7 @@ extension ActivityRunner {
         for path in options.fields ?? [] {
             fields.append((path, try value(path, on: source, shape: input.shape, activity, what: "fields.\(path)")))
         }
-        try checkTemplates(activity, channel, options, fields: fields.map(\.name))
+        try checkTemplates(activity, channel, options, fields: fields.map(\.name), jsonFields: fields.filter { $0.expression.kind.fieldType == .json }.map(\.name), profile: profile)
 
         let table = "crescendo_m\(execution)_\(definition.activities.firstIndex { $0.name == activity.name } ?? 0)"
         let dialect = store.dialect
@@ -58,7 +68,9 @@ extension ActivityRunner {
         for (index, key) in profile.key.enumerated() {
             columns.append(("p\(index)", profile.field(named: key)!.type, profileSteps.isEmpty ? "w.\(q("k\(index)"))" : "\(profileAlias).\(q(key))"))
         }
-        if per == "row" {
+        // The row key identifies the message when it is per row, and a row that leads to no
+        // profile (each such row is its own excluded message).
+        if per == "row" || source.name != profile.name {
             for (index, key) in source.key.enumerated() { columns.append(("r\(index)", source.field(named: key)!.type, "w.\(q("k\(index)"))")) }
         }
         let address = recipient.map { "\(profileAlias).\(q($0.name))" }
@@ -70,6 +82,12 @@ extension ActivityRunner {
         if let address { reasons.append("WHEN \(address) IS NULL OR \(address) = '' THEN 'no_address'") }
         columns.append(("crescendo_excluded", .string, "CASE \(reasons.joined(separator: " ")) END"))
 
+        // One message per address per activity, unless per row: the first profile (by key) keeps
+        // a shared address, the others are excluded with a reason.
+        if per == "profile", address != nil {
+            let excludedIndex = columns.count - 1
+            columns[excludedIndex].value = "CASE \(reasons.joined(separator: " ")) WHEN ROW_NUMBER() OVER (PARTITION BY lower(\(address!)) ORDER BY \((profileKeys + (source.name == profile.name ? [] : source.key.indices.map { "w.\(q("k\($0)"))" })).joined(separator: ", "))) > 1 THEN '\(ExclusionReason.duplicateAddress)' END"
+        }
         let definitions = columns.map { "\(q($0.name)) \(dialect.columnType($0.type))" }.joined(separator: ", ")
         let list = columns.map { q($0.name) }.joined(separator: ", ")
         let selected = columns.map { "\($0.value) AS \(q($0.name))" }.joined(separator: ", ")
@@ -88,7 +106,9 @@ extension ActivityRunner {
         } else {
             text = "INSERT INTO \(q(table)) (\(list)) SELECT \(selected) FROM \(scope.from(dialect))\(scope.whereClause)"
         }
-        let steps = [
+        let activityIndex = definition.activities.firstIndex { $0.name == activity.name } ?? 0
+        let jsonFields = fields.filter { $0.expression.kind.fieldType == .json }.map(\.name)
+        var steps = [
             sql.drop(table),
             SQLStep("CREATE TABLE \(q(table)) (\(definitions))"),
             SQLStep(compiler.sql.finish(text, columns: [], dialect: dialect)),
@@ -99,6 +119,20 @@ extension ActivityRunner {
         var messages = MessagePopulation(
             channel: channel, category: options.category ?? .marketing, per: per, entity: source.name, table: table, fields: fields.map(\.name),
             targeted: 0, excluded: [:], options: options)
+        messages.jsonFields = jsonFields.isEmpty ? nil : jsonFields
+        if !testMode && !dryRun {
+            // The messages land in the outbox in the same transaction as the population: the
+            // activity is not done until every message is durably queued.
+            let now = Int64(Date().timeIntervalSince1970)
+            let rowKeys = columns.map(\.name).filter { $0.hasPrefix("r") && Int($0.dropFirst()) != nil }
+            let profileKeysColumns = profile.key.indices.map { "p\($0)" }
+            let target = per == "row" ? rowKeys : profileKeysColumns
+            let repository = MessageRepository(store: store, model: model)
+            // Rows without a profile would share the empty profile key: their row key names them.
+            steps.append(repository.enqueue(
+                from: table, messages, campaign: definition.name, execution: execution, activity: activity.name, activityIndex: activityIndex,
+                targetColumns: target, fallbackColumns: per == "profile" ? rowKeys : [], profileKeyCount: profile.key.count, expiresAt: now + expireAfter, now: now))
+        }
         if dryRun {
             outcome.messages = messages
             return outcome
@@ -121,9 +155,11 @@ extension ActivityRunner {
         return outcome
     }
 
-    /// Every name a template uses must be a field the activity provides (or one the sender adds).
-    /// Only names are checked here; message execution renders the templates.
-    func checkTemplates(_ activity: CampaignActivity, _ channel: Channel, _ options: ChannelOptions, fields: [String]) throws(CrescendoError) {
+    /// Every name a template uses must be something the message will have: a field the activity
+    /// provides (by path), a field of the profile (`profile.first_name`, read fresh at send time),
+    /// a campaign variable (`variables.name`) or one the sender adds. Names inside a section over
+    /// collected rows are relative to those rows and are not checked here.
+    func checkTemplates(_ activity: CampaignActivity, _ channel: Channel, _ options: ChannelOptions, fields: [String], jsonFields: [String] = [], profile: Entity? = nil) throws(CrescendoError) {
         let content = options.content ?? [:]
         for part in content.keys.sorted() where !channel.contentParts.contains(part) {
             throw fail(activity, "content.\(part): \(channel.rawValue) has no part \"\(part)\"\(Spelling.hint(part, among: channel.contentParts)) (parts: \(channel.contentParts.joined(separator: ", ")))")
@@ -133,32 +169,79 @@ extension ActivityRunner {
         }
         if channel == .sms, content["text"] == nil { throw fail(activity, "content: an SMS needs text") }
         if channel == .push, content["title"] == nil && content["body"] == nil { throw fail(activity, "content: a push needs a title or a body") }
-        let builtIns = ["unsubscribe_url", "view_url", "campaign", "execution"]
+        let profileNames = (profile?.fields.map { "profile.\($0.name)" } ?? [])
+        let variableNames = definition.variables.map { "variables.\($0.name)" }
+        let known = fields + profileNames + variableNames + Self.builtInNames
         for part in content.keys.sorted() {
-            for name in Self.templateNames(content[part]!) where !builtIns.contains(name) {
-                let known = fields.contains(name) || fields.contains { $0.hasPrefix(name + ".") }
-                guard known else {
-                    throw fail(activity, "content.\(part): {{\(name)}} is not among the activity's fields (\(fields.joined(separator: ", ")))\(Spelling.hint(name, among: fields + builtIns)); add it to fields:")
+            for use in Self.templateNames(content[part]!) {
+                let name = use.name
+                if use.section.contains(where: { section in jsonFields.contains(section) }) { continue }
+                let isKnown = known.contains(name) || known.contains { $0.hasPrefix(name + ".") } || (name.hasPrefix("profile.") && profile == nil)
+                guard isKnown else {
+                    throw fail(activity, "content.\(part), line \(use.line) column \(use.column): {{\(name)}} is not among the activity's fields (\(fields.joined(separator: ", ")))\(Spelling.hint(name, among: known)); add it to fields:, or use profile.<field> or variables.<name>")
                 }
             }
         }
     }
 
+    /// Names every message has without the activity listing them.
+    public static let builtInNames = ["unsubscribe_url", "campaign", "execution", "message_id"]
+
+    /// A name a template refers to, where, and inside which sections.
+    struct TemplateName: Sendable, Hashable {
+        var name: String
+        var line: Int
+        var column: Int
+        var section: [String]
+    }
+
     /// Variable and section names a Mustache template refers to (`{{name}}`, `{{{name}}}`,
-    /// `{{#name}}`, `{{^name}}`, `{{&name}}`), without comments, partials and closing tags.
-    static func templateNames(_ template: String) -> [String] {
-        var names: [String] = []
-        var rest = Substring(template)
-        while let open = rest.range(of: "{{") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.range(of: "}}") else { break }
-            var tag = rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            rest = rest[close.upperBound...]
-            if tag.hasPrefix("{") { tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces); if rest.hasPrefix("}") { rest = rest.dropFirst() } }
+    /// `{{#name}}`, `{{^name}}`, `{{&name}}`, the argument of a transform `{{upper(name)}}`),
+    /// without comments, partials and closing tags, each with its 1-based line and column.
+    static func templateNames(_ template: String) -> [TemplateName] {
+        var names: [TemplateName] = []
+        var sections: [String] = []
+        let characters = Array(template)
+        var index = 0
+        var line = 1
+        var column = 1
+        func advance(_ count: Int) {
+            for _ in 0..<count where index < characters.count {
+                if characters[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+                index += 1
+            }
+        }
+        while index + 1 < characters.count {
+            guard characters[index] == "{", characters[index + 1] == "{" else { advance(1); continue }
+            let (tagLine, tagColumn) = (line, column)
+            advance(2)
+            var raw = ""
+            while index + 1 < characters.count, !(characters[index] == "}" && characters[index + 1] == "}") {
+                raw.append(characters[index])
+                advance(1)
+            }
+            advance(2)
+            var tag = raw.trimmingCharacters(in: .whitespaces)
+            if tag.hasPrefix("{") {
+                tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces)
+                if index < characters.count, characters[index] == "}" { advance(1) }
+            }
             guard let sigil = tag.first else { continue }
-            if ["!", "/", ">", "="].contains(sigil) { continue }
+            if ["!", ">", "="].contains(sigil) { continue }
+            if sigil == "/" {
+                if !sections.isEmpty { sections.removeLast() }
+                continue
+            }
+            let opensSection = sigil == "#" || sigil == "^"
             if ["#", "^", "&"].contains(sigil) { tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
-            if !tag.isEmpty, tag != "." { names.append(tag) }
+            // A transform: `upper(name)`, possibly nested; the innermost argument is the name.
+            while let open = tag.firstIndex(of: "("), tag.hasSuffix(")") {
+                tag = String(tag[tag.index(after: open)..<tag.index(before: tag.endIndex)]).trimmingCharacters(in: .whitespaces)
+            }
+            if !tag.isEmpty, tag != "." {
+                names.append(TemplateName(name: tag, line: tagLine, column: tagColumn, section: sections))
+            }
+            if opensSection { sections.append(tag) }
         }
         return names
     }

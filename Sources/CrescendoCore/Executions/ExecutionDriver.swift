@@ -238,7 +238,8 @@ public struct ExecutionDriver: Sendable {
                     }
                 case .failure(let error):
                     machine.failed(activity, message: error.message)
-                    try await repository.record(execution.id, ActivityRecord(activity: activity, state: "failed", startedAt: started[activity], finishedAt: finishedAt, error: error.message), logs: [("error", error.message)], now: Self.now())
+                    // The log keeps the cause (the engine's own words); the record keeps the summary.
+                    try await repository.record(execution.id, ActivityRecord(activity: activity, state: "failed", startedAt: started[activity], finishedAt: finishedAt, error: error.message), logs: [("error", error.description)], now: Self.now())
                     progress?("\(activity): failed: \(error.message)")
                 }
             }

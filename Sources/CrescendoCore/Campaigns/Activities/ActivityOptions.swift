@@ -254,11 +254,19 @@ public struct ChannelOptions: Sendable, Hashable, Codable {
     public var throttle: Int?
     public var window: SendWindow?
     public var confirm: Bool?
+    /// The consent purpose the message is sent for (`marketing` when not given).
+    public var purpose: String?
+    /// The rule set (caps, quiet hours, consent defaults) of the messaging configuration.
+    public var rules: String?
+    /// How long after the activity ran its messages may still go (`24h`, `3d`); what is left
+    /// then is reported as expired. Three days when not given.
+    public var expireAfter: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case category, per, profile, recipient, fields, content, provider, cap
         case capDays = "cap_days"
-        case throttle, window, confirm
+        case throttle, window, confirm, purpose, rules
+        case expireAfter = "expire_after"
     }
 }
 

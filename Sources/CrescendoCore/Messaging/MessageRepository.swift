@@ -1,0 +1,216 @@
+import Foundation
+
+/// The outbox (which is also the communication history), consent and suppression, kept in the
+/// workspace's store through `WorkspaceStore.perform` and `rows` so that both engines share one
+/// implementation.
+///
+/// Workers share the outbox through claims: a claim sets the worker and a lease on a batch of due
+/// messages in one statement (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so concurrent
+/// claimers pass each other instead of waiting); a record only lands while the claim is still
+/// this worker's. A lease that runs out (the worker died) makes the message claimable again.
+public struct MessageRepository: Sendable {
+    public let store: any WorkspaceStore
+    public let model: DataModel
+
+    public init(store: any WorkspaceStore, model: DataModel) {
+        self.store = store
+        self.model = model
+    }
+
+    var dialect: SQLDialect { store.dialect }
+
+    func query(_ text: String, _ values: [(Value, ValueKind)] = [], columns: [ValueKind] = []) -> SQLQuery {
+        var output = ""
+        var number = 0
+        for character in text {
+            if character == "?" {
+                number += 1
+                output += dialect.placeholder(number, values[number - 1].1)
+            } else {
+                output.append(character)
+            }
+        }
+        return SQLQuery(text: output, binds: values.map { SQLBind($0.0, $0.1) }, columns: columns)
+    }
+
+    static func int(_ value: Int64?) -> (Value, ValueKind) { (value.map(Value.integer) ?? .null, .integer) }
+    static func text(_ value: String?) -> (Value, ValueKind) { (value.map(Value.text) ?? .null, .text) }
+    static func timestamp(_ seconds: Int64?) -> (Value, ValueKind) { (seconds.map { Value.timestamp($0 * 1_000_000) } ?? .null, .timestamp) }
+
+    func must(_ steps: [SQLStep], _ what: String) async throws -> [[[Value]]] {
+        guard let results = try await store.perform(steps) else { throw CrescendoError(.storeFailure, "cannot \(what): the store declined the change") }
+        return results
+    }
+
+    public var profile: Entity? { model.profileEntity.flatMap(model.entity(named:)) }
+
+    // MARK: Schema
+
+    /// Creates the tables when missing.
+    public func prepare() async throws {
+        let big = dialect == .postgres ? "bigint" : "INTEGER"
+        let stamp = dialect.columnType(.timestamp)
+        var profileColumns = ""
+        if let profile {
+            for (column, key) in zip(MessageHistory.profileColumns(profile), profile.key) {
+                profileColumns += "\(dialect.quote(column)) \(dialect.columnType(profile.field(named: key)!.type)), "
+            }
+        }
+        let statements = [
+            """
+            CREATE TABLE IF NOT EXISTS crescendo_message (id TEXT PRIMARY KEY, profile_key TEXT, \(profileColumns)campaign TEXT NOT NULL, \
+            execution \(big) NOT NULL, activity TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL, target TEXT NOT NULL, \
+            address TEXT, status TEXT NOT NULL, reason TEXT, detail TEXT, created_at \(stamp) NOT NULL, sent_at \(stamp), updated_at \(stamp) NOT NULL, \
+            due_epoch \(big) NOT NULL, expires_epoch \(big), sent_epoch \(big), attempts \(big) NOT NULL DEFAULT 0, worker TEXT, lease_until \(big), \
+            provider TEXT, provider_id TEXT, payload TEXT NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS crescendo_message_due ON crescendo_message (status, due_epoch)",
+            "CREATE INDEX IF NOT EXISTS crescendo_message_profile ON crescendo_message (profile_key, channel, sent_epoch)",
+            "CREATE INDEX IF NOT EXISTS crescendo_message_execution ON crescendo_message (execution, activity, status)",
+            "CREATE TABLE IF NOT EXISTS crescendo_consent (profile_key TEXT NOT NULL, channel TEXT NOT NULL, purpose TEXT NOT NULL, status TEXT NOT NULL, changed_at \(big) NOT NULL, source TEXT NOT NULL, PRIMARY KEY (profile_key, channel, purpose))",
+            "CREATE TABLE IF NOT EXISTS crescendo_suppression (channel TEXT NOT NULL, address TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, created_at \(big) NOT NULL, PRIMARY KEY (channel, address))",
+        ]
+        do {
+            _ = try await must(statements.map(SQLStep.init), "prepare the message tables")
+        } catch {
+            // Two processes creating the tables at once on PostgreSQL: the second sees them now.
+            _ = try await must(statements.map(SQLStep.init), "prepare the message tables")
+        }
+    }
+
+    // MARK: Enqueue
+
+    /// Copies a channel activity's targeted population into the outbox, excluded rows included
+    /// (as history with their reason). Ids are deterministic, so a re-run of the activity adds
+    /// nothing the outbox already holds.
+    public func enqueue(from population: String, _ messages: MessagePopulation, campaign: String, execution: Int64, activity: String, activityIndex: Int, targetColumns: [String], fallbackColumns: [String] = [], profileKeyCount: Int, expiresAt: Int64?, now: Int64) -> SQLStep {
+        func q(_ name: String) -> String { dialect.quote(name) }
+        let separator = "'\u{1F}'"
+        func canonical(_ columns: [String]) -> String {
+            columns.map { "coalesce(CAST(\(q($0)) AS TEXT), '')" }.joined(separator: " || \(separator) || ")
+        }
+        let profileParts = (0..<profileKeyCount).map { "p\($0)" }
+        let profileKey = "CASE WHEN \(q("p0")) IS NULL THEN NULL ELSE \(canonical(profileParts)) END"
+        let prefix = "'\(execution)-\(activityIndex)-\(messages.channel.rawValue)-'"
+        let pairs = messages.fields.enumerated().map { index, name -> String in
+            let column = q("f\(index)")
+            let value = (messages.jsonFields ?? []).contains(name) && dialect == .sqlite ? "json(\(column))" : column
+            return "'\(name.replacingOccurrences(of: "'", with: "''"))', \(value)"
+        }
+        let payload: String
+        if pairs.isEmpty {
+            payload = "'{}'"
+        } else {
+            payload = dialect == .postgres ? "CAST(json_build_object(\(pairs.joined(separator: ", "))) AS TEXT)" : "json_object(\(pairs.joined(separator: ", ")))"
+        }
+        let historyColumns = profile.map { MessageHistory.profileColumns($0).map(q) } ?? []
+        let insertColumns = ["id", "profile_key"] + historyColumns + ["campaign", "execution", "activity", "channel", "category", "target", "address", "status", "reason", "created_at", "updated_at", "due_epoch", "expires_epoch", "payload"]
+        let historyValues = (0..<historyColumns.count).map { q("p\($0)") }
+        var target = canonical(targetColumns)
+        if !fallbackColumns.isEmpty {
+            target = "CASE WHEN \(q("p0")) IS NULL THEN 'row' || \(separator) || \(canonical(fallbackColumns)) ELSE \(target) END"
+        }
+        let selected = [
+            "\(prefix) || \(target)", profileKey,
+        ] + historyValues + [
+            "?", "?", "?", "?", "?", target, q("crescendo_address"),
+            "CASE WHEN \(q("crescendo_excluded")) IS NULL THEN 'pending' ELSE 'excluded' END", q("crescendo_excluded"),
+            "?", "?", "?", "?", payload,
+        ]
+        let text = "INSERT INTO crescendo_message (\(insertColumns.joined(separator: ", "))) SELECT \(selected.joined(separator: ", ")) FROM \(q(population)) WHERE true ON CONFLICT (id) DO NOTHING"
+        return SQLStep(query(text, [
+            Self.text(campaign), Self.int(execution), Self.text(activity), Self.text(messages.channel.rawValue), Self.text(messages.category.rawValue),
+            Self.timestamp(now), Self.timestamp(now), Self.int(now), Self.int(expiresAt),
+        ]))
+    }
+
+    // MARK: Claims
+
+    static let claimedColumns = "id, campaign, execution, activity, channel, category, address, profile_key, attempts, expires_epoch, payload"
+
+    /// Takes up to `limit` due messages for `worker` until `now + lease`. Each claim counts as an
+    /// attempt, so a message that keeps killing its worker ends as failed rather than looping.
+    public func claim(worker: String, lease: Int64, now: Int64, limit: Int, channels: [Channel]? = nil) async throws -> [OutboxMessage] {
+        var filter = "status = 'pending' AND due_epoch <= ? AND (lease_until IS NULL OR lease_until < ?)"
+        var values = [Self.int(now), Self.int(now)]
+        if let channels {
+            filter += " AND channel IN (\(channels.map { _ in "?" }.joined(separator: ", ")))"
+            values += channels.map { Self.text($0.rawValue) }
+        }
+        let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let text = """
+            UPDATE crescendo_message SET worker = ?, lease_until = ?, attempts = attempts + 1 \
+            WHERE id IN (SELECT id FROM crescendo_message WHERE \(filter) ORDER BY due_epoch, id LIMIT \(max(1, limit))\(lock)) \
+            AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?) \
+            RETURNING \(Self.claimedColumns)
+            """
+        let columns: [ValueKind] = [.text, .text, .integer, .text, .text, .text, .text, .text, .integer, .integer, .text]
+        guard let results = try await store.perform([SQLStep(query(text, [Self.text(worker), Self.int(now + lease)] + values + [Self.int(now)], columns: columns))]) else { return [] }
+        return results[0].compactMap { row in
+            guard case .text(let id) = row[0], case .text(let campaign) = row[1], case .integer(let execution) = row[2], case .text(let activity) = row[3],
+                let channel = row[4].text.flatMap(Channel.init(rawValue:)), let category = row[5].text.flatMap(MessageCategory.init(rawValue:)),
+                case .integer(let attempts) = row[8]
+            else { return nil }
+            var expires: Int64?
+            if case .integer(let value) = row[9] { expires = value }
+            let profileKey = row[7].text
+            return OutboxMessage(
+                id: id, campaign: campaign, execution: execution, activity: activity, channel: channel, category: category, address: row[6].text,
+                profileKey: profileKey, profileValues: [], attempt: Int(attempts), expiresAt: expires, payload: row[10].text ?? "{}")
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// Keeps the claim alive while a slow batch is being sent.
+    public func renew(_ ids: [String], worker: String, until: Int64) async throws {
+        guard !ids.isEmpty else { return }
+        _ = try await store.perform([SQLStep(query("UPDATE crescendo_message SET lease_until = ? WHERE worker = ? AND status = 'pending' AND id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))", [Self.int(until), Self.text(worker)] + ids.map(Self.text)))])
+    }
+
+    /// Writes how a claimed message ended; lands only while the claim is still `worker`'s.
+    /// Returns false when the claim was lost (the lease ran out and another worker took it).
+    @discardableResult
+    public func record(_ records: [DispatchRecord], worker: String, now: Int64) async throws -> Bool {
+        guard !records.isEmpty else { return true }
+        var steps: [SQLStep] = []
+        let mine = "id = ? AND worker = ? AND status = 'pending'"
+        for record in records {
+            let id = [Self.text(record.id), Self.text(worker)]
+            switch record.action {
+            case .send:
+                continue
+            case .recordSent(let providerID):
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'sent', reason = NULL, detail = NULL, sent_at = ?, sent_epoch = ?, updated_at = ?, provider = ?, provider_id = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.timestamp(now), Self.int(now), Self.timestamp(now), Self.text(record.provider), Self.text(providerID)] + id)))
+            case .recordExcluded(let reason, let detail):
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'excluded', reason = ?, detail = ?, updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))
+            case .reschedule(let at, let reason, let detail):
+                // A policy delay is not a failed attempt: give the claim's attempt back.
+                let attempts = reason == "retry" ? "attempts" : "attempts - 1"
+                steps.append(SQLStep(query("UPDATE crescendo_message SET due_epoch = ?, reason = ?, detail = ?, attempts = \(attempts), updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.int(at), Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))
+            case .recordExpired:
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'expired', reason = ?, updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.text(ExclusionReason.expired), Self.timestamp(now)] + id)))
+            case .recordFailed(let reason, let detail, _):
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'failed', reason = ?, detail = ?, provider = ?, updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.text(record.provider), Self.timestamp(now)] + id)))
+            }
+        }
+        guard !steps.isEmpty else { return true }
+        return try await store.perform(steps) != nil
+    }
+
+    /// Messages still waiting in the outbox (due now or later), for `worker --once` and reports.
+    public func pendingCount(execution: Int64? = nil) async throws -> Int {
+        var text = "SELECT count(*) FROM crescendo_message WHERE status = 'pending'"
+        var values: [(Value, ValueKind)] = []
+        if let execution {
+            text += " AND execution = ?"
+            values.append(Self.int(execution))
+        }
+        guard case .integer(let count)? = try await store.rows(query(text, values, columns: [.integer])).first?.first else { return 0 }
+        return Int(count)
+    }
+
+    /// The earliest due time of a pending message, in seconds.
+    public func nextDue() async throws -> Int64? {
+        guard case .integer(let due)? = try await store.rows(query("SELECT min(due_epoch) FROM crescendo_message WHERE status = 'pending'", columns: [.integer])).first?.first else { return nil }
+        return due
+    }
+}

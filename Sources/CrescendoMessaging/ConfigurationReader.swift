@@ -1,0 +1,232 @@
+import CrescendoCore
+import Foundation
+import Yams
+
+/// Walks the YAML of a messaging configuration, collecting problems with their line.
+struct ConfigurationReader {
+    let path: String
+    let environment: [String: String]
+    let baseDirectory: String
+    var problems: [String] = []
+
+    init(path: String, environment: [String: String], baseDirectory: String) {
+        self.path = path
+        self.environment = environment
+        self.baseDirectory = baseDirectory
+    }
+
+    mutating func problem(_ node: Node?, _ field: String, _ message: String) {
+        let line = node.map { " line \($0.mark?.line ?? 0)" } ?? ""
+        problems.append("\(path)\(line): \(field): \(message)")
+    }
+
+    func mapping(_ node: Node?) -> [(key: String, value: Node, keyNode: Node)] {
+        guard let mapping = node?.mapping else { return [] }
+        return mapping.map { ($0.key.string ?? "", $0.value, $0.key) }
+    }
+
+    mutating func known(_ node: Node?, _ field: String, _ keys: [String]) {
+        for (key, _, keyNode) in mapping(node) where !keys.contains(key) {
+            problem(keyNode, field.isEmpty ? key : "\(field).\(key)", "unknown setting\(Spelling.hint(key, among: keys)) (settings: \(keys.joined(separator: ", ")))")
+        }
+    }
+
+    func value(_ node: Node?, _ key: String) -> Node? { node?.mapping?[Node(key)] }
+
+    mutating func string(_ node: Node?, _ key: String, _ field: String, required: Bool = false) -> String? {
+        guard let child = value(node, key) else {
+            if required { problem(node, "\(field).\(key)", "is required") }
+            return nil
+        }
+        guard let text = child.string, child.scalar != nil else {
+            problem(child, "\(field).\(key)", "must be text")
+            return nil
+        }
+        return text
+    }
+
+    mutating func int(_ node: Node?, _ key: String, _ field: String, range: ClosedRange<Int>) -> Int? {
+        guard let child = value(node, key) else { return nil }
+        guard let number = child.int, range.contains(number) else {
+            problem(child, "\(field).\(key)", "\"\(child.string ?? "")\" must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func duration(_ node: Node?, _ key: String, _ field: String) -> Int64? {
+        guard let child = value(node, key) else { return nil }
+        guard let seconds = child.string.flatMap(CampaignDuration.seconds), seconds > 0 else {
+            problem(child, "\(field).\(key)", "\"\(child.string ?? "")\" is not a duration such as 30s, 5m or 1h")
+            return nil
+        }
+        return seconds
+    }
+
+    /// A secret named by `KEY_env`: the variable must be set.
+    mutating func secret(_ node: Node?, _ key: String, _ field: String) -> String? {
+        guard let name = string(node, "\(key)_env", field) else {
+            if value(node, key) != nil { problem(value(node, key), "\(field).\(key)", "secrets are not written in the file; name an environment variable with \(key)_env") }
+            return nil
+        }
+        guard let secret = environment[name], !secret.isEmpty else {
+            problem(value(node, "\(key)_env"), "\(field).\(key)_env", "the environment variable \(name) is not set")
+            return nil
+        }
+        return secret
+    }
+
+    func resolve(_ file: String) -> String {
+        file.hasPrefix("/") || baseDirectory.isEmpty ? file : (baseDirectory as NSString).appendingPathComponent(file)
+    }
+
+    mutating func read(_ text: String) throws -> MessagingConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw CrescendoError(.invalidArgument, "\(path): not valid YAML (\(error))")
+        }
+        guard let root, root.mapping != nil else { throw CrescendoError(.invalidArgument, "\(path): the messaging configuration must be a mapping") }
+        known(root, "", ["sender", "links", "channels", "providers", "rule_sets", "retry", "dispatch", "profile_fields", "currency"])
+
+        let senderNode = value(root, "sender")
+        known(senderNode, "sender", ["from", "reply_to", "domain"])
+        let from = string(senderNode, "from", "sender", required: true) ?? ""
+        let domain = string(senderNode, "domain", "sender") ?? from.split(separator: "@").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "localhost"
+        let sender = MessagingConfiguration.Sender(from: from, replyTo: string(senderNode, "reply_to", "sender"), domain: domain)
+
+        let linksNode = value(root, "links")
+        known(linksNode, "links", ["base_url", "secret_env", "secret_file"])
+        let baseURL = string(linksNode, "base_url", "links")
+        var linkSecret: String?
+        if let file = string(linksNode, "secret_file", "links") {
+            let resolved = resolve(file)
+            linkSecret = (try? String(contentsOfFile: resolved, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if linkSecret?.isEmpty ?? true { problem(value(linksNode, "secret_file"), "links.secret_file", "cannot read a secret from \(resolved)") }
+        } else if linksNode != nil {
+            linkSecret = self.secret(linksNode, "secret", "links")
+            if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
+                problem(value(linksNode, "base_url"), "links.base_url", "\"\(baseURL)\" must be an http(s) URL")
+            }
+        }
+
+        var providers: [String: MessagingConfiguration.Provider] = [:]
+        for (name, node, keyNode) in mapping(value(root, "providers")) {
+            let field = "providers.\(name)"
+            guard let type = string(node, "type", field, required: true) else { continue }
+            var rate: Double?
+            if let rateNode = value(node, "rate") {
+                if let number = rateNode.float, number > 0, number <= 100_000 { rate = number } else { problem(rateNode, "\(field).rate", "must be messages per second, from 0.001 to 100000") }
+            }
+            var dkim: MessagingConfiguration.DKIMSettings?
+            if let dkimNode = value(node, "dkim") {
+                known(dkimNode, "\(field).dkim", ["domain", "selector", "key_file"])
+                if let domain = string(dkimNode, "domain", "\(field).dkim", required: true), let selector = string(dkimNode, "selector", "\(field).dkim", required: true), let key = string(dkimNode, "key_file", "\(field).dkim", required: true) {
+                    dkim = .init(domain: domain, selector: selector, keyFile: resolve(key))
+                }
+            }
+            switch type {
+            case "eml-folder":
+                known(node, field, ["type", "path", "rate", "dkim"])
+                guard let folder = string(node, "path", field, required: true) else { continue }
+                providers[name] = .init(name: name, channel: .email, kind: .emlFolder(path: resolve(folder)), rate: rate, dkim: dkim)
+            case "smtp":
+                known(node, field, ["type", "host", "port", "security", "insecure_skip_verify", "username_env", "password_env", "connections", "messages_per_connection", "timeout", "helo", "rate", "dkim"])
+                guard let host = string(node, "host", field, required: true) else { continue }
+                let securityText = string(node, "security", field) ?? "starttls"
+                guard let security = MessagingConfiguration.Security(rawValue: securityText) else {
+                    problem(value(node, "security"), "\(field).security", "\"\(securityText)\" must be starttls, tls or plain")
+                    continue
+                }
+                let port = int(node, "port", field, range: 1...65535) ?? (security == .tls ? 465 : 587)
+                let username = value(node, "username_env") == nil ? nil : secret(node, "username", field)
+                let password = value(node, "password_env") == nil ? nil : secret(node, "password", field)
+                if value(node, "password") != nil || value(node, "username") != nil { problem(keyNode, field, "credentials are not written in the file; use username_env and password_env") }
+                let settings = MessagingConfiguration.SMTPSettings(
+                    host: host, port: port, security: security, insecureSkipVerify: value(node, "insecure_skip_verify")?.bool ?? false,
+                    username: username, password: password, connections: int(node, "connections", field, range: 1...100) ?? 4,
+                    messagesPerConnection: int(node, "messages_per_connection", field, range: 1...100_000) ?? 1000,
+                    timeout: duration(node, "timeout", field) ?? 30, heloName: string(node, "helo", field))
+                providers[name] = .init(name: name, channel: .email, kind: .smtp(settings), rate: rate, dkim: dkim)
+            default:
+                problem(value(node, "type"), "\(field).type", "\"\(type)\" is not a provider type\(Spelling.hint(type, among: ["eml-folder", "smtp"])) (types: eml-folder, smtp)")
+            }
+        }
+
+        var channels: [Channel: String] = [:]
+        for (name, node, keyNode) in mapping(value(root, "channels")) {
+            guard let channel = Channel(rawValue: name) else {
+                problem(keyNode, "channels.\(name)", "not a channel (email, sms, push, direct-mail)")
+                continue
+            }
+            guard let provider = node.string, let configured = providers[provider] else {
+                problem(node, "channels.\(name)", "\"\(node.string ?? "")\" is not a provider of this file\(Spelling.hint(node.string ?? "", among: Array(providers.keys)))")
+                continue
+            }
+            if configured.channel != channel { problem(node, "channels.\(name)", "provider \(provider) sends \(configured.channel.rawValue), not \(name)") }
+            channels[channel] = provider
+        }
+        if channels[.email] == nil, let only = providers.values.filter({ $0.channel == .email }).map(\.name).sorted().first { channels[.email] = only }
+
+        var ruleSets: [String: PolicyRuleSet] = ["default": .standard]
+        for (name, node, _) in mapping(value(root, "rule_sets")) {
+            let field = "rule_sets.\(name)"
+            known(node, field, ["consent", "consent_fields", "caps", "quiet_hours"])
+            var rules = PolicyRuleSet(name: name)
+            if let consent = string(node, "consent", field) {
+                if let chosen = ConsentDefault(rawValue: consent) { rules.consentDefault = chosen } else { problem(value(node, "consent"), "\(field).consent", "\"\(consent)\" must be opt_in or opt_out") }
+            }
+            for (channelName, fieldNode, keyNode) in mapping(value(node, "consent_fields")) {
+                guard let channel = Channel(rawValue: channelName) else { problem(keyNode, "\(field).consent_fields.\(channelName)", "not a channel"); continue }
+                rules.consentFields[channel] = fieldNode.string
+            }
+            for (index, capNode) in (value(node, "caps")?.sequence.map(Array.init) ?? []).enumerated() {
+                let capField = "\(field).caps[\(index)]"
+                known(capNode, capField, ["channel", "max", "per"])
+                var channel: Channel?
+                if let channelName = string(capNode, "channel", capField) {
+                    channel = Channel(rawValue: channelName)
+                    if channel == nil { problem(value(capNode, "channel"), "\(capField).channel", "\"\(channelName)\" is not a channel") }
+                }
+                let max = int(capNode, "max", capField, range: 0...100_000)
+                let perText = string(capNode, "per", capField, required: true)
+                let period = perText.flatMap(CalendarPeriod.init(rawValue:))
+                if perText != nil, period == nil { problem(value(capNode, "per"), "\(capField).per", "\"\(perText!)\" must be hour, day, week or month") }
+                if max == nil { problem(capNode, "\(capField).max", "is required") }
+                if let max, let period { rules.caps.append(FrequencyCap(channel: channel, limit: max, period: period)) }
+            }
+            if let quiet = value(node, "quiet_hours") {
+                known(quiet, "\(field).quiet_hours", ["from", "until", "action"])
+                let from = string(quiet, "from", "\(field).quiet_hours", required: true).flatMap(LocalTime.init)
+                let until = string(quiet, "until", "\(field).quiet_hours", required: true).flatMap(LocalTime.init)
+                let actionText = string(quiet, "action", "\(field).quiet_hours") ?? "delay"
+                let action = QuietHours.Action(rawValue: actionText)
+                if action == nil { problem(value(quiet, "action"), "\(field).quiet_hours.action", "\"\(actionText)\" must be delay or drop") }
+                if from == nil || until == nil { problem(quiet, "\(field).quiet_hours", "from and until are times of day (HH:MM)") }
+                if let from, let until, let action { rules.quietHours = QuietHours(from: from, until: until, action: action) }
+            }
+            ruleSets[name] = rules
+        }
+
+        let retryNode = value(root, "retry")
+        known(retryNode, "retry", ["max_attempts", "first_delay", "max_delay"])
+        let retry = DispatchMachine.RetryPolicy(
+            maxAttempts: int(retryNode, "max_attempts", "retry", range: 1...100) ?? 6,
+            firstDelay: duration(retryNode, "first_delay", "retry") ?? 60, maxDelay: duration(retryNode, "max_delay", "retry") ?? 3600)
+        let dispatch = value(root, "dispatch")
+        known(dispatch, "dispatch", ["batch", "concurrency", "lease"])
+        let profileFields = value(root, "profile_fields")
+        known(profileFields, "profile_fields", ["locale", "time_zone"])
+
+        if !problems.isEmpty {
+            throw CrescendoError(.invalidArgument, problems.count == 1 ? problems[0] : "\(problems.count) problems in the messaging configuration:\n  " + problems.joined(separator: "\n  "))
+        }
+        return MessagingConfiguration(
+            sender: sender, linkBaseURL: baseURL, linkSecret: linkSecret, providers: providers, channels: channels, ruleSets: ruleSets, retry: retry,
+            batchSize: int(dispatch, "batch", "dispatch", range: 1...10_000) ?? 200, concurrency: int(dispatch, "concurrency", "dispatch", range: 1...256) ?? 8,
+            lease: duration(dispatch, "lease", "dispatch") ?? 300,
+            localeField: string(profileFields, "locale", "profile_fields") ?? "locale", timeZoneField: string(profileFields, "time_zone", "profile_fields") ?? "time_zone",
+            defaultCurrency: string(root, "currency", "currency"))
+    }
+}

@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+
+/// Signs the links that act on a person's behalf (unsubscribe, later click tracking), so that a
+/// link cannot be forged for someone else or changed to point elsewhere: the token is an
+/// HMAC-SHA256 over the action and the message id, keyed by a secret only the workspace holds.
+public struct LinkSigner: Sendable {
+    private let secret: Data
+    private var key: SymmetricKey { SymmetricKey(data: secret) }
+    public let baseURL: String
+
+    public init(secret: String, baseURL: String) {
+        self.secret = Data(secret.utf8)
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    }
+
+    /// The token for `action` on the message `id`: base64url, no padding.
+    public func token(action: String, id: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(action)\u{1F}\(id)".utf8), using: key)
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether a token was made by this key for exactly this action and message (constant time).
+    public func verify(token: String, action: String, id: String) -> Bool {
+        var text = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        guard let data = Data(base64Encoded: text) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(data, authenticating: Data("\(action)\u{1F}\(id)".utf8), using: key)
+    }
+
+    /// `BASE/ACTION?m=ID&t=TOKEN`, with the id percent-encoded.
+    public func url(action: String, id: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+        return "\(baseURL)/\(action)?m=\(encoded)&t=\(token(action: action, id: id))"
+    }
+
+    /// Reads a signed URL back: the message id when the token is valid for the action, else nil.
+    public func verify(url: String, action: String) -> String? {
+        guard let components = URLComponents(string: url), components.path.hasSuffix("/\(action)"),
+            let id = components.queryItems?.first(where: { $0.name == "m" })?.value,
+            let token = components.queryItems?.first(where: { $0.name == "t" })?.value,
+            verify(token: token, action: action, id: id)
+        else { return nil }
+        return id
+    }
+}

@@ -1,0 +1,112 @@
+import CrescendoCore
+import Foundation
+import Yams
+
+/// The messaging configuration file (`messaging.yaml`): who sends, through which providers, under
+/// which rule sets. Secrets are never in the file: it names environment variables (`*_env`), read
+/// when the configuration loads, so the file can live in version control.
+public struct MessagingConfiguration: Sendable {
+    public struct Sender: Sendable, Hashable {
+        public var from: String
+        public var replyTo: String?
+        /// The domain of Message-IDs.
+        public var domain: String
+    }
+
+    public enum Security: String, Sendable, Hashable, CaseIterable {
+        case starttls, tls, plain
+    }
+
+    public struct SMTPSettings: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        public var security: Security
+        /// Accept any server certificate: for tests against a local server only.
+        public var insecureSkipVerify: Bool
+        public var username: String?
+        public var password: String?
+        public var connections: Int
+        public var messagesPerConnection: Int
+        /// Seconds.
+        public var timeout: Int64
+        public var heloName: String?
+    }
+
+    public struct DKIMSettings: Sendable, Hashable {
+        public var domain: String
+        public var selector: String
+        public var keyFile: String
+    }
+
+    public enum ProviderKind: Sendable, Hashable {
+        /// One .eml file per message in a folder: development and the demo.
+        case emlFolder(path: String)
+        case smtp(SMTPSettings)
+    }
+
+    public struct Provider: Sendable, Hashable {
+        public var name: String
+        public var channel: Channel
+        public var kind: ProviderKind
+        /// Messages per second; nil for no limit.
+        public var rate: Double?
+        public var dkim: DKIMSettings?
+    }
+
+    public var sender: Sender
+    public var linkBaseURL: String?
+    public var linkSecret: String?
+    public var providers: [String: Provider]
+    public var channels: [Channel: String]
+    public var ruleSets: [String: PolicyRuleSet]
+    public var retry: DispatchMachine.RetryPolicy
+    public var batchSize: Int
+    public var concurrency: Int
+    /// Seconds.
+    public var lease: Int64
+    public var localeField: String
+    public var timeZoneField: String
+    public var defaultCurrency: String?
+
+    /// The demo's configuration: every email into an outbox folder, consent from the profile's
+    /// opt-in fields, at most three marketing emails a week, quiet at night.
+    public static func demo(outbox: String, secretFile: String) -> String {
+        """
+        # Crescendo demo: emails go to an outbox folder of .eml files instead of a mail server.
+        sender:
+          from: "Crescendo Hotels <stays@hotels.example>"
+          domain: hotels.example
+        links:
+          base_url: https://hotels.example/c
+          secret_file: \(secretFile)
+        channels:
+          email: outbox
+        providers:
+          outbox:
+            type: eml-folder
+            path: \(outbox)
+        rule_sets:
+          default:
+            consent: opt_in
+            consent_fields: {email: email_opt_in, sms: sms_opt_in, push: push_opt_in}
+            caps:
+              - {channel: email, max: 3, per: week}
+        """
+    }
+
+    /// Reads and checks a configuration file; every problem names the file, line and field.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MessagingConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CrescendoError(.unreadableInput, "\(path): cannot read the messaging configuration (\(error.localizedDescription))")
+        }
+        return try parse(text, path: path, environment: environment)
+    }
+
+    public static func parse(_ text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MessagingConfiguration {
+        var reader = ConfigurationReader(path: path, environment: environment, baseDirectory: (path as NSString).deletingLastPathComponent)
+        return try reader.read(text)
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import CrescendoApp
+import CrescendoCore
+import Foundation
+
+extension CampaignCommand {
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Messages per execution and channel activity: targeted, excluded by reason, sent, delivered, bounced, failed, expired, pending; rates.")
+        @Argument var name: String
+        @Option(name: .long, help: "Only this execution.") var execution: Int64?
+        @Flag(name: .long, help: "Print CSV (one row per execution and activity, then the total).") var csv = false
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await reporting(json: options.json) {
+                let report = try await MessagingDesk.with(options) { desk in
+                    _ = try await CampaignDesk(store: desk.store, model: desk.model).require(name)
+                    return try await desk.repository.report(campaign: name, execution: execution)
+                }
+                let reasons = Array(Swift.Set(report.rows.flatMap { $0.excluded.keys })).sorted()
+                if options.json {
+                    struct Body: Encodable { var campaign: String; var rows: [MessageReport.Row]; var total: MessageReport.Row; var rates: Rates }
+                    struct Rates: Encodable { var delivery: Double?; var bounce: Double?; var failure: Double? }
+                    let total = report.total
+                    Output.printJSON(Body(campaign: name, rows: report.rows, total: total, rates: Rates(delivery: total.deliveryRate, bounce: total.bounceRate, failure: total.failureRate)))
+                } else if csv {
+                    let header = ["execution", "activity", "channel", "targeted", "excluded"] + reasons.map { "excluded_\($0)" } + ["sent", "delivered", "bounced", "failed", "expired", "pending"]
+                    print(header.joined(separator: ","))
+                    for row in report.rows + [report.total] {
+                        let fields = [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted), String(row.excludedTotal)]
+                            + reasons.map { String(row.excluded[$0] ?? 0) } + [row.sent, row.delivered, row.bounced, row.failed, row.expired, row.pending].map(String.init)
+                        print(fields.map(Self.csvField).joined(separator: ","))
+                    }
+                } else if report.rows.isEmpty {
+                    print("campaign \(name) has sent no messages yet")
+                } else {
+                    func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+                    let rows = (report.rows + [report.total]).map { row in
+                        [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted),
+                         row.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ").ifEmpty("0"),
+                         String(row.sent + row.delivered + row.bounced), String(row.delivered), String(row.bounced), String(row.failed), String(row.expired), String(row.pending), percent(row.deliveryRate)]
+                    }
+                    print(Output.table(["execution", "activity", "channel", "targeted", "excluded", "sent", "delivered", "bounced", "failed", "expired", "pending", "delivery"], rows))
+                }
+                return .success
+            }
+        }
+
+        static func csvField(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"\(text.replacingOccurrences(of: "\"", with: "\"\""))\"" : text
+        }
+    }
+}
+
+extension String {
+    func ifEmpty(_ fallback: String) -> String { isEmpty ? fallback : self }
+}
