@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrescendoCLITests",
-            dependencies: ["crescendo"],
+            dependencies: ["crescendo", "CrescendoMessaging"],
             swiftSettings: strict
         ),
     ]

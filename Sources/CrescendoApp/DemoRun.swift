@@ -1,4 +1,5 @@
 import CrescendoCore
+import CrescendoMessaging
 import CrescendoSample
 import Foundation
 
@@ -9,8 +10,11 @@ public struct DemoRun: Sendable {
     public var seed: UInt64
     public var dataFolder: String
     public var showProgress: Bool
+    /// Stop after the data and audiences (no campaign, nothing sent): a bare sample workspace.
+    public var dataOnly: Bool
 
-    public init(profiles: Int = 10_000, seed: UInt64 = 42, dataFolder: String = "crescendo-demo", showProgress: Bool = false) {
+    public init(profiles: Int = 10_000, seed: UInt64 = 42, dataFolder: String = "crescendo-demo", showProgress: Bool = false, dataOnly: Bool = false) {
+        self.dataOnly = dataOnly
         self.profiles = profiles
         self.seed = seed
         self.dataFolder = dataFolder
@@ -25,14 +29,21 @@ public struct DemoRun: Sendable {
         public var counts: [String: Int]
         public var sampleProfile: OrderedJSONObject?
         public var audiences: [AudienceExample]
-        /// The sample campaign, run in test mode: counts on every transition, messages per channel.
-        public var campaign: ExecutionReport
-        public var campaignFile: String
+        /// The demo campaign, run in test mode: counts on every transition, messages per channel.
+        public var campaign: ExecutionReport?
+        public var campaignFile: String?
+        /// Then run for real: its execution, the messages it sent into the outbox folder, the report.
+        public var live: ExecutionReport?
+        public var sending: Dispatcher.Counts?
+        public var messages: MessageReport?
+        public var outbox: String?
+        public var messagingFile: String?
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
             case store, modelVersion = "model_version", modelChanged = "model_changed", ingestions, counts
-            case sampleProfile = "sample_profile", audiences, campaign, campaignFile = "campaign_file", seconds
+            case sampleProfile = "sample_profile", audiences, campaign, campaignFile = "campaign_file", live, sending, messages, outbox
+            case messagingFile = "messaging_file", seconds
         }
     }
 
@@ -94,21 +105,58 @@ public struct DemoRun: Sendable {
             if let name = example.save { _ = try await workbench.saveSnapshot(name, spec: spec, attributes: ["first_name", "email"]) }
             audiences.append(AudienceExample(on: example.on, rule: example.rule, to: example.to, count: count, milliseconds: milliseconds, savedAs: example.save))
         }
-        // The sample campaign, written next to the data so it can be edited and run again.
-        let campaignFile = (dataFolder as NSString).appendingPathComponent(SampleCampaigns.stayReminderFile)
-        do {
-            try Data(SampleCampaigns.stayReminder.utf8).write(to: URL(fileURLWithPath: campaignFile), options: .atomic)
-        } catch {
-            throw CrescendoError(.unwritableOutput, "\(campaignFile): cannot write the sample campaign", cause: ErrorDescription(error))
+        var report = Report(
+            store: location.description, modelVersion: outcome.version, modelChanged: outcome.changed, ingestions: ingestions,
+            counts: counts, sampleProfile: sample, audiences: audiences, seconds: 0)
+        if !dataOnly { try await story(on: store, into: &report, log: log) }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// The campaign story: written next to the data (so it can be edited and run again), tested,
+    /// published, run, its messages sent into an outbox folder of .eml files, and reported.
+    func story(on store: any WorkspaceStore, into report: inout Report, log: (String) -> Void) async throws {
+        func write(_ name: String, _ text: String, private: Bool = false) throws -> String {
+            let path = (dataFolder as NSString).appendingPathComponent(name)
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                if `private` { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+            } catch {
+                throw CrescendoError(.unwritableOutput, "\(path): cannot write it", cause: ErrorDescription(error))
+            }
+            return path
         }
-        let definition = try CampaignLoader(sourceName: campaignFile).load(SampleCampaigns.stayReminder)
+        _ = try write(SampleCampaigns.stayReminderFile, SampleCampaigns.stayReminder)
+        let campaignFile = try write(SampleCampaigns.arrivalWelcomeFile, SampleCampaigns.arrivalWelcome)
+        let secretFile = (dataFolder as NSString).appendingPathComponent("link-secret")
+        if !FileManager.default.fileExists(atPath: secretFile) {
+            var generator = SystemRandomNumberGenerator()
+            _ = try write("link-secret", (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined(), private: true)
+        }
+        let messagingFile = try write("messaging.yaml", MessagingConfiguration.demo(outbox: "outbox", secretFile: "link-secret"))
+        let outboxFolder = (dataFolder as NSString).appendingPathComponent("outbox")
+
+        let definition = try CampaignLoader(sourceName: campaignFile).load(SampleCampaigns.arrivalWelcome)
         let desk = try await CampaignDesk.open(store)
         log("running campaign \(definition.name) in test mode (nothing is sent)…")
-        let campaign = try await desk.test(definition, source: campaignFile, variables: [:], sample: 3)
-        return Report(
-            store: location.description, modelVersion: outcome.version, modelChanged: outcome.changed, ingestions: ingestions,
-            counts: counts, sampleProfile: sample, audiences: audiences, campaign: campaign, campaignFile: campaignFile,
-            seconds: Date().timeIntervalSince(started)
-        )
+        report.campaign = try await desk.test(definition, source: campaignFile, variables: [:], sample: 3)
+        report.campaignFile = campaignFile
+
+        log("publishing \(definition.name) and running it for real…")
+        _ = try await desk.create(path: campaignFile)
+        _ = try await desk.publish(definition.name)
+        let execution = try await desk.start(definition.name, variables: [:])
+        _ = try await desk.run(execution, holdWaits: false)
+        report.live = try await desk.report(definition.name, execution: execution)
+
+        let configuration = try MessagingConfiguration.load(path: messagingFile)
+        let messaging = try await MessagingDesk.open(store)
+        let dispatcher = try messaging.dispatcher(configuration, worker: "demo")
+        log("sending into \(outboxFolder)/ …")
+        report.sending = try await messaging.drain(dispatcher)
+        for transport in dispatcher.transports.values { await transport.shutdown() }
+        report.messages = try await messaging.repository.report(campaign: definition.name, execution: execution)
+        report.outbox = URL(fileURLWithPath: outboxFolder).standardizedFileURL.path
+        report.messagingFile = messagingFile
     }
 }

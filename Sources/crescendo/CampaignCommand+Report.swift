@@ -35,16 +35,21 @@ extension CampaignCommand {
                 } else if report.rows.isEmpty {
                     print("campaign \(name) has sent no messages yet")
                 } else {
-                    func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
-                    let rows = (report.rows + [report.total]).map { row in
-                        [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted),
-                         row.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ").ifEmpty("0"),
-                         String(row.sent + row.delivered + row.bounced), String(row.delivered), String(row.bounced), String(row.failed), String(row.expired), String(row.pending), percent(row.deliveryRate)]
-                    }
-                    print(Output.table(["execution", "activity", "channel", "targeted", "excluded", "sent", "delivered", "bounced", "failed", "expired", "pending", "delivery"], rows))
+                    Self.printTable(report)
                 }
                 return .success
             }
+        }
+
+        /// The report as a terminal table, one row per execution and activity, then the total.
+        static func printTable(_ report: MessageReport) {
+            func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+            let rows = (report.rows + (report.rows.count > 1 ? [report.total] : [])).map { row in
+                [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted),
+                 row.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ").ifEmpty("0"),
+                 String(row.accepted), String(row.delivered), String(row.bounced), String(row.failed), String(row.expired), String(row.pending), percent(row.deliveryRate)]
+            }
+            print(Output.table(["execution", "activity", "channel", "targeted", "excluded", "sent", "delivered", "bounced", "failed", "expired", "pending", "delivery"], rows))
         }
 
         static func csvField(_ text: String) -> String {

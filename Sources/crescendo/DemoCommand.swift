@@ -15,13 +15,14 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "How many profiles; hotels, reservations and loyalty rows scale from it.") var profiles = 10_000
     @Option(help: "The random seed: the same seed and day give the same data.") var seed: UInt64 = 42
-    @Option(name: .customLong("data-dir"), help: "Where the generated CSV files go.") var dataDir = "crescendo-demo"
+    @Option(name: .customLong("data-dir"), help: "Where the generated CSV files, the campaigns and the outbox folder go.") var dataDir = "crescendo-demo"
+    @Flag(name: .customLong("data-only"), help: "Only the model, the data and the audiences: no campaign, nothing sent.") var dataOnly = false
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
         try await reporting(json: options.json) {
             let location = try options.location(default: "sqlite:crescendo-demo.db")
-            let demo = DemoRun(profiles: profiles, seed: seed, dataFolder: dataDir, showProgress: !options.json && isatty(STDERR_FILENO) == 1)
+            let demo = DemoRun(profiles: profiles, seed: seed, dataFolder: dataDir, showProgress: !options.json && isatty(STDERR_FILENO) == 1, dataOnly: dataOnly)
             let json = options.json
             let report = try await Workspace.withStore(location) { store in
                 try await demo.run(on: store, location: location) { line in if !json { print(line) } }
@@ -45,8 +46,19 @@ struct DemoCommand: AsyncParsableCommand {
                         [example.to.map { "\(example.on) → \($0)" } ?? example.on,
                          example.rule + (example.savedAs.map { "  (saved as '\($0)')" } ?? ""), Format.count(example.count), String(example.milliseconds)]
                     }))
-                print("")
-                CampaignCommand.printReport(report.campaign, title: "campaign \(report.campaign.campaign), run in test mode (\(report.campaignFile)):")
+                if let test = report.campaign, let file = report.campaignFile {
+                    print("")
+                    CampaignCommand.printReport(test, title: "campaign \(test.campaign), run in test mode (\(file)):")
+                }
+                if let live = report.live {
+                    print("")
+                    CampaignCommand.printReport(live, title: "campaign \(live.campaign), published and run (execution \(live.execution?.id ?? 0)):")
+                }
+                if let messages = report.messages, let sending = report.sending {
+                    print("")
+                    print("messages: \(sending.sent) sent into \(report.outbox ?? "")/ (one .eml file each), \(sending.excluded) excluded at send time")
+                    CampaignCommand.Report.printTable(messages)
+                }
                 print("")
                 print("done in \(Format.seconds(report.seconds)). Try:")
                 let store = "--store \(report.store)"
@@ -56,10 +68,14 @@ struct DemoCommand: AsyncParsableCommand {
                 print("  crescendo audience distribution --audience arriving-this-week --field home_hotel.city \(store)")
                 print("  crescendo audience sql --on profile --where \"count(reservations where status = 'completed') >= 3\" \(store)")
                 print("  crescendo ingest reservation \(dataDir)/reservation.csv \(store)   # again: every row is stale")
-                print("  crescendo campaign test \(report.campaignFile) \(store)            # edit it and run it again")
-                print("  crescendo campaign create \(report.campaignFile) \(store) && crescendo campaign publish stay-reminder \(store)")
-                print("  crescendo campaign start stay-reminder \(store) && crescendo campaign status stay-reminder \(store)")
-                print("  crescendo campaign schedule stay-reminder --preview 10 \(store)")
+                if let file = report.campaignFile, let messaging = report.messagingFile {
+                    print("  crescendo campaign test \(file) \(store)            # edit it and run it again")
+                    print("  crescendo campaign status arrival-welcome \(store)")
+                    print("  crescendo campaign report arrival-welcome \(store)      # --json, --csv")
+                    print("  crescendo consent set P0000001 --channel email --status opted_out \(store)")
+                    print("  crescendo campaign start arrival-welcome \(store) && crescendo worker --once --messaging \(messaging) \(store)")
+                    print("  crescendo campaign schedule arrival-welcome --preview 10 \(store)")
+                }
             }
             return .success
         }

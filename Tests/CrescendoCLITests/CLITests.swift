@@ -163,6 +163,18 @@ import Testing
         let saved = try run("audience", "show", "arriving-this-week", "--store", "sqlite:crescendo-demo.db", "--json")
         #expect(saved.status == 0)
         #expect(try saved.json()["entity"] as? String == "profile")
+        // The story: the campaign ran in test mode, then for real, and its emails are .eml files.
+        let test = try #require(report["campaign"] as? [String: Any])
+        #expect(test["campaign"] as? String == "arrival-welcome")
+        let sending = try #require(report["sending"] as? [String: Any])
+        let sent = try #require(sending["sent"] as? Int)
+        #expect(sent > 0)
+        let outbox = try #require(report["outbox"] as? String)
+        let files = try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasSuffix(".eml") }
+        #expect(files.count == sent)
+        let rows = try #require((report["messages"] as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(!rows.isEmpty && rows.allSatisfy { ["welcome gold", "welcome others"].contains($0["activity"] as? String ?? "") })
+        #expect(rows.reduce(0) { $0 + ($1["sent"] as? Int ?? 0) } == sent)
         // Again: the same rows arrive as stale changes and nothing moves.
         result = try run("demo", "--profiles", "200", "--json")
         let ingestions = try #require(try result.json()["ingestions"] as? [[String: Any]])

@@ -54,7 +54,7 @@ import Testing
         /// A demo workspace (the sample hotel model and data).
         static func demo(_ engine: Engine, profiles: Int = 300) async throws -> Site {
             let site = try Site(engine)
-            let demo = try await site.run(["demo", "--profiles", String(profiles), "--data-dir", site.folder.appendingPathComponent("data").path, "--json"])
+            let demo = try await site.run(["demo", "--profiles", String(profiles), "--data-dir", site.folder.appendingPathComponent("data").path, "--data-only", "--json"])
             try #require(demo.status == 0, "demo: \(demo.stderr)")
             return site
         }

@@ -12,7 +12,9 @@ public enum CalendarPeriod: String, Sendable, Hashable, Codable, CaseIterable {
         let startLocal: Int64
         switch self {
         case .hour:
-            startLocal = local - ((local % 3600) + 3600) % 3600
+            // Counted back from the instant itself: in the repeated hour of an autumn change the
+            // wall-clock hour start names two instants, and this is the one just passed.
+            return instant - ((local % 3600) + 3600) % 3600
         case .day:
             startLocal = day * 86_400
         case .week:

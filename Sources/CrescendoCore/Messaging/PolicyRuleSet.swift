@@ -82,6 +82,16 @@ public struct QuietHours: Sendable, Hashable {
         let day = Int64(LocalClock.day(ofInstant: instant, in: zone))
         // The quiet span ends today at `until` when we are before it, otherwise tomorrow.
         let endDay = minutes < until.minutes ? day : day + 1
-        return LocalClock.instant(ofLocal: endDay * 86_400 + Int64(until.minutes) * 60, in: zone)
+        let endLocal = endDay * 86_400 + Int64(until.minutes) * 60
+        let end = LocalClock.instant(ofLocal: endLocal, in: zone)
+        // In the repeated hour of an autumn change the first occurrence may already be past:
+        // the end is the occurrence at the offset in force now.
+        if end <= instant { return max(instant, endLocal - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))) }
+        // An end inside the spring gap: the wall clock jumps over it, so quiet hours end at the jump.
+        if LocalClock.local(ofInstant: end, in: zone) != endLocal,
+            let jump = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(end - 3 * 3600))), Int64(jump.timeIntervalSince1970) <= end {
+            return max(instant, Int64(jump.timeIntervalSince1970))
+        }
+        return end
     }
 }

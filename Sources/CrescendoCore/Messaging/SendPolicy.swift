@@ -97,9 +97,9 @@ public enum PolicyDecision: Sendable, Hashable {
 /// The business rules applied to one message at send time, as a pure function so that every
 /// rule and its order can be tested without a store or a provider.
 ///
-/// Order: the window first (an expired message is reported as expired whatever else holds), then
-/// what makes an address unusable (validity, suppression), then consent, caps and quiet hours,
-/// which transactional messages skip.
+/// Order: expiry first (an expired message is reported as expired whatever else holds), then
+/// what makes an address unusable (validity, suppression), the activity's daily send window, then
+/// consent, caps and quiet hours, which transactional messages skip.
 public enum SendPolicy {
     public static func decide(_ message: PolicyMessage, recipient: RecipientState, rules: PolicyRuleSet, now: Int64) -> PolicyDecision {
         if let expiresAt = message.expiresAt, now >= expiresAt { return .expire }
@@ -109,6 +109,11 @@ public enum SendPolicy {
         }
         if let suppression = recipient.suppression {
             return .exclude(reason: ExclusionReason.suppressed, detail: suppression.reason)
+        }
+        // The send window is the activity's own setting, so it holds for every category.
+        if let window = message.window {
+            let outside = QuietHours(from: window.until, until: window.from, action: .delay)
+            if let opens = outside.end(after: now, in: recipient.timeZone) { return hold(until: opens, message, reason: "send_window") }
         }
         guard message.category == .marketing else { return .send }
 
@@ -137,10 +142,6 @@ public enum SendPolicy {
             case .drop: return .exclude(reason: ExclusionReason.quietHours, detail: "\(quiet.from)–\(quiet.until) \(recipient.timeZone.identifier)")
             case .delay: return hold(until: end, message, reason: ExclusionReason.quietHours)
             }
-        }
-        if let window = message.window {
-            let outside = QuietHours(from: window.until, until: window.from, action: .delay)
-            if let opens = outside.end(after: now, in: recipient.timeZone) { return hold(until: opens, message, reason: "send_window") }
         }
         return .send
     }

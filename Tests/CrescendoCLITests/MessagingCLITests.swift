@@ -1,0 +1,266 @@
+import CrescendoMessaging
+import Foundation
+import Testing
+
+/// Sending as operators run it: `crescendo worker --messaging` through a real SMTP server
+/// (aiosmtpd, started by the test), checked by independent parsers (Python's `email`, dkimpy),
+/// with consent and suppression changed after publishing, killed workers, and two workers on one
+/// PostgreSQL.
+@Suite(.serialized) struct MessagingCLITests {
+    typealias Site = CampaignCLITests.Site
+    typealias Engine = CampaignCLITests.Engine
+
+    static let campaign = """
+        name: news
+        activities:
+          start: {type: start}
+          audience:
+            type: build-audience
+            entity: profile
+            rule: "RULE"
+          news:
+            type: email
+            fields: [first_name, last_name, country]
+            content:
+              subject: "Für {{first_name}}: nouvelles ✓"
+              text: |
+                Hello {{first_name}} {{last_name}} ({{upper(country)}})
+                .a line that starts with a dot
+                Unsubscribe: {{unsubscribe_url}}
+              html: "<p>Hello <b>{{first_name}}</b> &mdash; {{profile.tier}} {{variables.greeting}}</p>"
+          done: {type: end}
+        variables:
+          greeting: {type: string, default: "à bientôt"}
+        transitions:
+          - start -> audience
+          - audience -> news
+          - news -> done
+        """
+
+    static func messaging(port: Int, dkimKey: String? = nil, dispatch: String = "", retryFirst: String = "1h") -> String {
+        """
+        sender:
+          from: "Crescendo Hôtels <news@hotels.example>"
+          domain: hotels.example
+        links:
+          base_url: https://hotels.example/c
+          secret_file: link.secret
+        channels:
+          email: relay
+        providers:
+          relay:
+            type: smtp
+            host: 127.0.0.1
+            port: \(port)
+            security: plain
+            connections: 3
+            timeout: 10s
+        \(dkimKey.map { "    dkim: {domain: hotels.example, selector: s1, key_file: \($0)}" } ?? "")
+        rule_sets:
+          default:
+            consent: opt_out
+        retry: {max_attempts: 5, first_delay: \(retryFirst), max_delay: 2h}
+        \(dispatch)
+        """
+    }
+
+    /// Profiles of the demo data with their address, from `audience preview`.
+    static func profiles(_ site: Site, rule: String) async throws -> [(id: String, email: String?, first: String)] {
+        let preview = try await site.run(["audience", "preview", "--on", "profile", "--where", rule, "--fields", "id,email,first_name", "--limit", "10000", "--json"])
+        #expect(preview.status == 0, "\(preview.stderr)")
+        return try preview.list().map { ($0["id"] as? String ?? "", $0["email"] as? String, $0["first_name"] as? String ?? "") }
+    }
+
+    static func publishAndStart(_ site: Site, rule: String) async throws {
+        let file = try site.write("news.yaml", campaign.replacingOccurrences(of: "RULE", with: rule))
+        for arguments in [["campaign", "create", file], ["campaign", "publish", "news"]] {
+            let result = try await site.run(arguments + ["--json"])
+            try #require(result.status == 0, "\(arguments): \(result.stdout) \(result.stderr)")
+        }
+    }
+
+    static func start(_ site: Site) async throws {
+        let started = try await site.run(["campaign", "start", "news", "--json"])
+        try #require(started.status == 0, "start: \(started.stdout) \(started.stderr)")
+    }
+
+    static func report(_ site: Site) async throws -> [String: Any] {
+        let report = try await site.run(["campaign", "report", "news", "--json"])
+        try #require(report.status == 0, "report: \(report.stderr)")
+        return try #require(try report.json()["total"] as? [String: Any])
+    }
+
+    @Test(arguments: Engine.available)
+    func emailsGoThroughSMTPSignedAndHonourConsentChangedAfterPublishing(_ engine: Engine) async throws {
+        let site = try await Site.demo(engine, profiles: 300)
+        let sink = try SMTPSink(reject: #"\+\d*7@"#, deferring: #"\+\d*3@"#)
+        defer { sink.stop() }
+        // A DKIM key made by OpenSSL, its public half as the DNS record dkimpy will look up.
+        let key = site.folder.appendingPathComponent("dkim.pem").path
+        _ = try python("import subprocess,sys; subprocess.run(['openssl','genrsa','-out',sys.argv[1],'2048'],check=True,capture_output=True)", [key])
+        let publicKey = try python("import subprocess,sys,base64; print(base64.b64encode(subprocess.run(['openssl','rsa','-in',sys.argv[1],'-pubout','-outform','DER'],check=True,capture_output=True).stdout).decode())", [key]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try site.write("link.secret", "test-secret-\(UUID().uuidString)")
+        let config = try site.write("messaging.yaml", Self.messaging(port: sink.port, dkimKey: key))
+
+        let rule = "tier = 'gold'"
+        try await Self.publishAndStart(site, rule: rule)
+        let gold = try await Self.profiles(site, rule: rule)
+        let reachable = gold.filter { $0.email != nil }
+        let ordinary = reachable.filter { !($0.email!.range(of: #"\+\d*[37]@"#, options: .regularExpression) != nil) }
+        try #require(ordinary.count >= 4, "the demo data should have gold guests with plain addresses")
+        // After publishing: one guest opts out, another address is suppressed by hand.
+        let optedOut = ordinary[0], suppressed = ordinary[1]
+        var result = try await site.run(["consent", "set", optedOut.id, "--channel", "email", "--status", "opted_out", "--source", "call centre", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await site.run(["suppression", "add", suppressed.email!.uppercased(), "--reason", "complaint", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        try await Self.start(site)
+
+        result = try await site.run(["worker", "--once", "--messaging", config, "--json"])
+        #expect(result.status == 0, "worker: \(result.stdout) \(result.stderr)")
+
+        // What should have happened, from the data and the server's rules alone.
+        let others = reachable.filter { $0.id != optedOut.id && $0.id != suppressed.id }
+        let rejected = others.filter { $0.email!.range(of: #"\+\d*7@"#, options: .regularExpression) != nil }
+        let deferred = others.filter { $0.email!.range(of: #"\+\d*3@"#, options: .regularExpression) != nil && !rejected.map(\.id).contains($0.id) }
+        let sent = others.count - rejected.count - deferred.count
+        let total = try await Self.report(site)
+        #expect(total["targeted"] as? Int == gold.count)
+        #expect(total["sent"] as? Int == sent)
+        #expect(total["failed"] as? Int == rejected.count)
+        #expect(total["pending"] as? Int == deferred.count)
+        let excluded = total["excluded"] as? [String: Int] ?? [:]
+        #expect(excluded["opted_out"] == 1)
+        #expect(excluded["suppressed"] == 1)
+        #expect(excluded["no_address"] ?? 0 == gold.count - reachable.count)
+
+        // The server got each message once; Python parses them and dkimpy verifies them.
+        let messages = try sink.messages()
+        #expect(messages.count == sent)
+        #expect(Set(messages.map(\.id)).count == sent)
+        let folder = site.folder.appendingPathComponent("received")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (index, message) in messages.enumerated() { try message.data.write(to: folder.appendingPathComponent("\(index).eml")) }
+        let checked = try python(#"""
+        import dkim, email, email.policy, json, os, sys
+        folder, public = sys.argv[1], sys.argv[2]
+        out = []
+        for name in sorted(os.listdir(folder)):
+            raw = open(os.path.join(folder, name), "rb").read()
+            m = email.message_from_bytes(raw, policy=email.policy.default)
+            text = m.get_body(("plain",)).get_content()
+            html = m.get_body(("html",)).get_content()
+            ok = dkim.verify(raw, dnsfunc=lambda n, timeout=5: ("v=DKIM1; k=rsa; p=" + public).encode())
+            out.append({"to": str(m["To"]), "subject": str(m["Subject"]), "from": m["From"].addresses[0].display_name, "text": text, "html": html,
+                        "dkim": ok, "unsubscribe": str(m["List-Unsubscribe"]), "post": str(m["List-Unsubscribe-Post"]), "defects": len(m.defects)})
+        print(json.dumps(out))
+        """#, [folder.path, publicKey])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(checked.utf8)) as? [[String: Any]])
+        #expect(parsed.count == sent)
+        let byAddress = Dictionary(uniqueKeysWithValues: others.map { ($0.email!, $0) })
+        let signer = LinkSigner(secret: try String(contentsOf: site.folder.appendingPathComponent("link.secret"), encoding: .utf8), baseURL: "https://hotels.example/c")
+        for message in parsed {
+            let to = message["to"] as? String ?? ""
+            let guest = try #require(byAddress[to], "sent to someone outside the audience: \(to)")
+            #expect(message["dkim"] as? Bool == true, "DKIM does not verify for \(to)")
+            #expect(message["subject"] as? String == "Für \(guest.first): nouvelles ✓")
+            #expect(message["from"] as? String == "Crescendo Hôtels")
+            #expect((message["text"] as? String ?? "").contains("\r\n.a line that starts with a dot") || (message["text"] as? String ?? "").contains("\n.a line that starts with a dot"))
+            #expect((message["html"] as? String ?? "").contains("<b>\(guest.first)</b> &mdash; gold à bientôt"))
+            #expect(message["post"] as? String == "List-Unsubscribe=One-Click")
+            #expect(message["defects"] as? Int == 0)
+            let url = (message["unsubscribe"] as? String ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
+            #expect(signer.verify(url: url, action: "unsubscribe") != nil, "the unsubscribe link is not signed: \(url)")
+            #expect(signer.verify(url: url.replacingOccurrences(of: "m=", with: "m=x"), action: "unsubscribe") == nil)
+        }
+        #expect(Set(parsed.compactMap { $0["to"] as? String }) == Set(others.map(\.email!)).subtracting(rejected.map(\.email!)).subtracting(deferred.map(\.email!)))
+
+        // Permanent rejections feed the suppression list; a second pass sends nothing again.
+        let list = try await site.run(["suppression", "list", "--json"])
+        let entries = try list.list()
+        #expect(Set(entries.filter { $0["reason"] as? String == "hard_bounce" }.compactMap { $0["address"] as? String }) == Set(rejected.map { $0.email!.lowercased() }))
+        result = try await site.run(["worker", "--once", "--messaging", config, "--json"])
+        #expect(result.status == 0)
+        #expect(try sink.messages().count == sent)
+        try await site.remove()
+    }
+
+    @Test func killedWorkersLoseNoMessageAndRepeatOnlyTheirInFlightSends() async throws {
+        let site = try await Site.demo(.sqlite, profiles: 200)
+        let sink = try SMTPSink(delay: 0.005)
+        defer { sink.stop() }
+        _ = try site.write("link.secret", "crash-secret")
+        let concurrency = 3
+        let config = try site.write("messaging.yaml", Self.messaging(port: sink.port, dispatch: "dispatch: {batch: 15, concurrency: \(concurrency), lease: 1s}", retryFirst: "1s"))
+        let rule = "email_opt_in = true or email_opt_in = false"
+        try await Self.publishAndStart(site, rule: rule)
+        try await Self.start(site)
+        let expected = try await Self.profiles(site, rule: rule).filter { $0.email != nil }.count
+
+        var crashes = 0
+        var finished = false
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<80 where !finished {
+            if round % 2 == 0 {
+                // Killed right after a send, before it is recorded: the worst moment.
+                let run = try await site.run(["worker", "--once", "--messaging", config, "--json"], environment: ["CRESCENDO_FAULT": "after-send:\(Int.random(in: 1...20, using: &generator))"])
+                if run.signalled { crashes += 1 } else {
+                    #expect(run.status == 0, "\(run.stderr)")
+                    finished = ((try? run.json())?["pending"] as? Int) == 0
+                }
+            } else {
+                // Killed at a random moment of its work.
+                let launched = try site.launch(["worker", "--once", "--messaging", config, "--json"])
+                try await Task.sleep(nanoseconds: UInt64.random(in: 30_000_000...400_000_000, using: &generator))
+                if launched.process.isRunning {
+                    kill(launched.process.processIdentifier, SIGKILL)
+                    crashes += 1
+                }
+                let run = try await Site.finish(launched)
+                if !run.signalled { finished = ((try? run.json())?["pending"] as? Int) == 0 }
+            }
+            if !finished { try await Task.sleep(nanoseconds: 1_100_000_000) }  // the dead worker's lease runs out
+        }
+        #expect(finished, "the outbox never drained")
+        #expect(crashes >= 5, "too few crashes to prove anything: \(crashes)")
+        let total = try await Self.report(site)
+        #expect(total["sent"] as? Int == expected)
+        #expect(total["pending"] as? Int == 0)
+        #expect(total["failed"] as? Int == 0)
+        let ids = try sink.messages().map(\.id)
+        // Nothing lost: every message reached the server; repeats only of crashed in-flight sends.
+        #expect(Set(ids).count == expected)
+        #expect(ids.count - Set(ids).count <= crashes * concurrency, "\(ids.count - Set(ids).count) repeats after \(crashes) crashes")
+        try await site.remove()
+    }
+
+    @Test(.enabled(if: Engine.postgresURL != nil))
+    func twoWorkersOnOnePostgreSQLSplitTheOutboxWithoutSendingTwice() async throws {
+        let site = try await Site.demo(.postgres, profiles: 300)
+        let sink = try SMTPSink(delay: 0.01)
+        defer { sink.stop() }
+        _ = try site.write("link.secret", "two-workers")
+        let config = try site.write("messaging.yaml", Self.messaging(port: sink.port, dispatch: "dispatch: {batch: 10, concurrency: 2, lease: 60s}"))
+        let rule = "email_opt_in = true or email_opt_in = false"
+        try await Self.publishAndStart(site, rule: rule)
+        try await Self.start(site)
+        let expected = try await Self.profiles(site, rule: rule).filter { $0.email != nil }.count
+
+        let first = try site.launch(["worker", "--once", "--name", "w1", "--messaging", config, "--json"])
+        let second = try site.launch(["worker", "--once", "--name", "w2", "--messaging", config, "--json"])
+        let runs = [try await Site.finish(first), try await Site.finish(second)]
+        var sentBy: [Int] = []
+        for run in runs {
+            #expect(run.status == 0, "\(run.stderr)")
+            sentBy.append(((try run.json())["messages"] as? [String: Any])?["sent"] as? Int ?? 0)
+        }
+        #expect(sentBy.allSatisfy { $0 > 0 }, "both workers should have sent a share: \(sentBy)")
+        #expect(sentBy.reduce(0, +) == expected)
+        let ids = try sink.messages().map(\.id)
+        #expect(ids.count == expected)
+        #expect(Set(ids).count == expected)
+        let total = try await Self.report(site)
+        #expect(total["sent"] as? Int == expected)
+        try await site.remove()
+    }
+}
