@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(name: "CrescendoSampleTests", dependencies: ["CrescendoSample"], swiftSettings: strict),
         .testTarget(name: "CrescendoPersonalizationTests", dependencies: ["CrescendoPersonalization"], swiftSettings: strict),
         .testTarget(name: "CrescendoEmailTests", dependencies: ["CrescendoEmail"], swiftSettings: strict),
+        .testTarget(name: "CrescendoMessagingTests", dependencies: ["CrescendoMessaging"], swiftSettings: strict),
         .testTarget(
             name: "CrescendoStoreTests",
             dependencies: ["CrescendoApp", "CrescendoSample"],

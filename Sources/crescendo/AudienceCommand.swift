@@ -45,7 +45,8 @@ struct AudienceCommand: AsyncParsableCommand {
         _ store: StoreOptions, request: AudienceRequest = AudienceRequest(), _ body: @Sendable (AudienceWorkbench) async throws -> T
     ) async throws -> T {
         try await Workspace.withStore(try store.location()) { store in
-            let model = try await Workspace.requireModel(store).model
+            // Rules may use the communication history (`messages` on the profile).
+            let model = try await MessagingDesk.open(store).model.withMessageHistory()
             return try await body(AudienceWorkbench(store: store, model: model, environment: try request.environment(for: model)))
         }
     }

@@ -175,6 +175,13 @@ import Testing
         }
         #expect(Set(parsed.compactMap { $0["to"] as? String }) == Set(others.map(\.email!)).subtracting(rejected.map(\.email!)).subtracting(deferred.map(\.email!)))
 
+        // The history is data for rules: who got this week's email, who bounced.
+        let history = try await site.run(["audience", "count", "--on", "profile", "--where", "count(messages where channel = 'email' and status = 'sent' and sent_at > daysAgo(7)) = 1", "--json"])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(try history.json()["count"] as? Int == sent)
+        let failedHistory = try await site.run(["audience", "count", "--on", "profile", "--where", "exists messages(status = 'failed' and reason = 'rejected')", "--json"])
+        #expect(try failedHistory.json()["count"] as? Int == rejected.count)
+
         // Permanent rejections feed the suppression list; a second pass sends nothing again.
         let list = try await site.run(["suppression", "list", "--json"])
         let entries = try list.list()
