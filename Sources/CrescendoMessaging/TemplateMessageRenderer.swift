@@ -28,7 +28,7 @@ public final class TemplateMessageRenderer: MessageRenderer, @unchecked Sendable
             _ = try MessageTemplate(text, name: part, escaping: escaping(part))
             return nil
         } catch {
-            return error.message
+            return "line \(error.line) column \(error.column): \(error.message)"
         }
     }
 

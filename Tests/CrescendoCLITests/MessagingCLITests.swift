@@ -270,4 +270,64 @@ import Testing
         #expect(total["sent"] as? Int == expected)
         try await site.remove()
     }
+
+    @Test func consentAndSuppressionFilesLoadWholeOrNotAtAll() async throws {
+        let site = try await Site.demo(.sqlite, profiles: 50)
+        // One bad row refuses the file, naming the file, line and field; nothing is saved.
+        let bad = try site.write("consent-bad.csv", "id,channel,status,changed_at\nP0000001,email,opted_in,2026-11-01T10:00:00Z\nP0000002,fax,opted_in,2026-11-01T10:00:00Z\n")
+        var result = try await site.run(["consent", "import", bad, "--json"])
+        #expect(result.status == 4)
+        #expect(result.errorMessage?.contains("consent-bad.csv line 3: channel: \"fax\"") == true, "\(result.stdout)")
+        result = try await site.run(["consent", "show", "P0000001", "--json"])
+        #expect(try result.list().isEmpty)
+
+        let good = try site.write("consent.csv", "id,channel,status,purpose,changed_at,source\nP0000001,email,opted_in,marketing,2026-11-01T10:00:00Z,web form\nP0000002,sms,yes,,,\n")
+        result = try await site.run(["consent", "import", good, "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(try result.json()["changed"] as? Int == 2)
+        // An older export does not undo a newer record; a newer one does.
+        let older = try site.write("consent-old.csv", "id,channel,status,changed_at\nP0000001,email,opted_out,2026-10-01T10:00:00Z\n")
+        result = try await site.run(["consent", "import", older, "--json"])
+        #expect(try result.json()["changed"] as? Int == 0)
+        var records = try await site.run(["consent", "show", "P0000001", "--json"]).list()
+        #expect(records.first?["status"] as? String == "opted_in")
+        #expect(records.first?["source"] as? String == "web form")
+        let newer = try site.write("consent-new.csv", "id,channel,status,changed_at\nP0000001,email,out,2026-11-20T10:00:00Z\n")
+        result = try await site.run(["consent", "import", newer, "--json"])
+        #expect(try result.json()["changed"] as? Int == 1)
+        records = try await site.run(["consent", "show", "P0000001", "--json"]).list()
+        #expect(records.first?["status"] as? String == "opted_out")
+
+        let suppressions = try site.write("suppress.csv", "address,reason,detail\nA@Example.com,complaint,ARF\nb@example.com,,\n")
+        result = try await site.run(["suppression", "import", suppressions, "--json"])
+        #expect(try result.json()["suppressed"] as? Int == 2)
+        let badSuppressions = try site.write("suppress-bad.csv", "address,reason\nc@example.com,manual\nnot-an-address,manual\n")
+        result = try await site.run(["suppression", "import", badSuppressions, "--json"])
+        #expect(result.status == 4)
+        #expect(result.errorMessage?.contains("suppress-bad.csv line 3: address") == true)
+        let list = try await site.run(["suppression", "list", "--json"]).list()
+        #expect(list.compactMap { $0["address"] as? String } == ["a@example.com", "b@example.com"])
+        #expect(list.first?["reason"] as? String == "complaint")
+        result = try await site.run(["suppression", "remove", "A@EXAMPLE.COM", "--json"])
+        #expect(result.status == 0)
+        result = try await site.run(["suppression", "remove", "a@example.com", "--json"])
+        #expect(result.status == 8)
+        try await site.remove()
+    }
+
+    @Test func templatesAreCheckedAtPublishWithTheirPosition() async throws {
+        let site = try await Site.demo(.sqlite, profiles: 20)
+        let unknown = Self.campaign.replacingOccurrences(of: "RULE", with: "tier = 'gold'")
+            .replacingOccurrences(of: "Hello {{first_name}} {{last_name}}", with: "Hello {{first_name}} {{frist_name}}")
+        var result = try await site.run(["campaign", "validate", try site.write("unknown.yaml", unknown), "--json"])
+        #expect(result.status == 4)
+        #expect(result.stdout.contains("content.text, line 1 column 22: {{frist_name}} is not among the activity's fields"), "\(result.stdout)")
+        #expect(result.stdout.contains("did you mean"), "\(result.stdout)")
+        let broken = Self.campaign.replacingOccurrences(of: "RULE", with: "tier = 'gold'").replacingOccurrences(of: "<b>{{first_name}}</b>", with: "<b>{{#first_name}}</b>")
+        result = try await site.run(["campaign", "validate", try site.write("broken.yaml", broken), "--json"])
+        #expect(result.status == 4)
+        #expect(result.stdout.contains("content.html"), "\(result.stdout)")
+        #expect(result.stdout.contains("line 1"), "\(result.stdout)")
+        try await site.remove()
+    }
 }
