@@ -213,9 +213,11 @@ public struct ActivityRunner: Sendable {
         }
         let drops = Set(outputs.values.map(\.name)).sorted().flatMap { [sql.drop($0), sql.drop($0 + "_r")] }
         let counts = names.map { sql.count(outputs[$0]!.name) }
-        // PostgreSQL plans the next activities' joins from statistics a fresh table does not have
-        // yet (autovacuum comes later): gather them now, from a sample.
-        let statistics = store.dialect == .postgres ? Set(outputs.values.map(\.name)).sorted().map { SQLStep("ANALYZE \(store.dialect.quote($0))") } : []
+        // The next activities' joins are planned from statistics a fresh table does not have yet:
+        // gather them now. PostgreSQL samples (autovacuum would come later); SQLite reads the
+        // table's key index once, and without it takes any table for a million rows, so it would
+        // start a join from the whole entity and look the population up row by row.
+        let statistics = Set(outputs.values.map(\.name)).sorted().map { SQLStep("ANALYZE \(store.dialect.quote($0))") }
         guard let results = try await store.perform(drops + steps + statistics + counts + extra) else {
             throw CrescendoError(.storeFailure, "activity \"\(activity.name)\": the unit of work was declined")
         }

@@ -85,13 +85,65 @@ extension RuleSQLCompiler {
         let last = aggregate.relation.last
         let child = childScope(aggregate.relation)
         let function = aggregateExpression(aggregate, in: child)
+        let restricted = restrictToPopulation(child, link: last.toColumns, prefix: aggregate.relation.prefix, parentColumns: last.fromColumns, of: scope)
         let groupAlias = alias("g")
         let keys = last.toColumns.map { child.column($0, dialect) }
         let keyNames = keys.indices.map { "k\($0)" }
         let select = zip(keys, keyNames).map { "\($0) AS \($1)" }.joined(separator: ", ")
         let on = zip(keyNames, last.fromColumns).map { "\(groupAlias).\($0) = \(anchor).\(q($1))" }.joined(separator: " AND ")
-        scope.addJoin("LEFT JOIN (SELECT \(select), \(function) AS v FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(keys.joined(separator: ", "))) AS \(groupAlias) ON \(on)")
+        scope.addJoin("LEFT JOIN (SELECT \(select), \(function) AS v FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(groupKeys(keys, of: child, restricted: restricted))) AS \(groupAlias) ON \(on)")
         return Self.overNoRows(aggregate, "\(groupAlias).v")
+    }
+
+    /// When `scope` runs over a population (a work table leads it), keeps the child rows whose
+    /// `link` columns match `parentColumns` of a row the population reaches along `prefix`:
+    /// grouping then reads only the population's children, not the whole child table.
+    @discardableResult
+    private mutating func restrictToPopulation(_ child: SQLScope, link: [String], prefix: [LinkStep], parentColumns: [String], of scope: SQLScope) -> Bool {
+        guard let leading = scope.leading else { return false }
+        let entity = scope.entity
+        let work = alias("w")
+        let positions = parentColumns.compactMap { entity.key.firstIndex(of: $0) }
+        let values: [String]
+        let from: String
+        if prefix.isEmpty && positions.count == parentColumns.count {
+            // The parent's key is the population's key.
+            values = positions.map { "\(work).\(q("k\($0)"))" }
+            from = "\(q(leading.table)) AS \(work)"
+        } else {
+            let inner = self.scope(entity)
+            let on = entity.key.enumerated().map { "\(inner.alias).\(q($1)) = \(work).\(q("k\($0)"))" }.joined(separator: " AND ")
+            inner.leading = (leading.table, work, on)
+            // A set of parents that holds every one the population reaches is enough: when the
+            // last step lands on the parent columns, its link values are taken on the row before,
+            // without joining the parent (a dangling link adds a group nothing joins to).
+            var path = prefix
+            var columns = parentColumns
+            if let last = path.last {
+                let landed = columns.compactMap { last.toColumns.firstIndex(of: $0) }
+                if landed.count == columns.count {
+                    columns = landed.map { last.fromColumns[$0] }
+                    path.removeLast()
+                }
+            }
+            let anchor = join(path, in: inner)
+            values = columns.map { "\(anchor).\(q($0))" }
+            from = inner.from(dialect)
+        }
+        let linked = link.map { child.column($0, dialect) }
+        child.conditions.append("\(tuple(linked)) IN (SELECT \(values.joined(separator: ", ")) FROM \(from))")
+        return true
+    }
+
+    /// The GROUP BY terms of a child table grouped by its link `keys`. SQLite would rather read a
+    /// filtered child table in link index order than sort it, fetching every row at random to test
+    /// the filter: `+key` (the same value, no longer an indexed column) makes it scan the table
+    /// and sort the rows the filter keeps. Not when the rows come from link lookups for a
+    /// population (they arrive in key order already) or when there is no filter (the index alone
+    /// may cover the grouping).
+    private func groupKeys(_ keys: [String], of child: SQLScope, restricted: Bool) -> String {
+        guard dialect == .sqlite, !restricted, !child.conditions.isEmpty else { return keys.joined(separator: ", ") }
+        return keys.map { "+" + $0 }.joined(separator: ", ")
     }
 
     /// An aggregate as a value computed per row through the link index: for the rows other
@@ -140,6 +192,7 @@ extension RuleSQLCompiler {
         let anchor = join(aggregate.relation.prefix, in: scope)
         let last = aggregate.relation.last
         let child = childScope(aggregate.relation)
+        let restricted = restrictToPopulation(child, link: last.toColumns, prefix: aggregate.relation.prefix, parentColumns: last.fromColumns, of: scope)
         // Groups exist only for parents with rows; the no-rows value matters only for NOT IN.
         let plain = aggregateExpression(aggregate, in: child)
         let function = holdsForNoRows ? Self.overNoRows(aggregate, plain) : plain
@@ -155,10 +208,11 @@ extension RuleSQLCompiler {
             return nil
         }
         let keys = last.toColumns.map { child.column($0, dialect) }
+        let grouping = groupKeys(keys, of: child, restricted: restricted)
         excludeNullLinks(last.toColumns, of: child)
         let parent = tuple(last.fromColumns.map { "\(anchor).\(q($0))" })
         let having = holdsForNoRows ? "NOT (\(test))" : test
-        let subquery = "SELECT \(keys.joined(separator: ", ")) FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(keys.joined(separator: ", ")) HAVING \(having)"
+        let subquery = "SELECT \(keys.joined(separator: ", ")) FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(grouping) HAVING \(having)"
         // Parents without rows qualify exactly when the test holds for the empty value (0 for count and
         // sum): then the groups that fail it are the ones to leave out.
         let mayBeMissing = mayBeNull(last.fromColumns, of: last.from, throughJoins: !aggregate.relation.prefix.isEmpty)

@@ -206,6 +206,10 @@ struct RuleSQLCompiler {
         case .arithmetic(let op, let left, let right, _):
             return "(\(value(left, in: scope, context: context)) \(op.rawValue) \(value(right, in: scope, context: context)))"
         case .aggregate(let aggregate):
+            // Over a population, the linked rows are grouped once, only those of its rows: a
+            // correlated subquery per row would read a busy parent's children once per row
+            // leading to it.
+            if scope.leading != nil { return joinedAggregate(aggregate, in: scope) }
             return shape(context) == .correlated && dialect == .sqlite
                 ? correlatedAggregate(aggregate, in: scope)
                 : joinedAggregate(aggregate, in: scope)

@@ -189,15 +189,19 @@ public struct WorkTableSQL: Sendable {
         let inner = "SELECT \(columns.map { "w.\(q($0))" }.joined(separator: ", ")), ROW_NUMBER() OVER (PARTITION BY \(partition) ORDER BY \(order)) AS crescendo_rank FROM \(scope.from(dialect))\(scope.whereClause)"
         let list = columns.map(q).joined(separator: ", ")
         var steps = [create(output)]
+        guard let duplicates else {
+            // One output: rank and keep in one pass, without a scratch copy of the input.
+            let text = "INSERT INTO \(q(output.name)) (\(list)) SELECT \(list) FROM (\(inner)) AS r WHERE crescendo_rank <= \(keep)"
+            steps.append(SQLStep(compiler.sql.finish(text, columns: [], dialect: dialect)))
+            return steps
+        }
         // The ranking runs once into a scratch table when both outputs need it, so random choices agree.
         let ranked = output.name + "_r"
         let rankedCreate = SQLStep(compiler.sql.finish("CREATE TABLE \(q(ranked)) AS \(inner)", columns: [], dialect: dialect))
         steps.append(rankedCreate)
         steps.append(SQLStep("INSERT INTO \(q(output.name)) (\(list)) SELECT \(list) FROM \(q(ranked)) WHERE crescendo_rank <= \(keep)"))
-        if let duplicates {
-            steps.append(create(duplicates))
-            steps.append(SQLStep("INSERT INTO \(q(duplicates.name)) (\(list)) SELECT \(list) FROM \(q(ranked)) WHERE crescendo_rank > \(keep)"))
-        }
+        steps.append(create(duplicates))
+        steps.append(SQLStep("INSERT INTO \(q(duplicates.name)) (\(list)) SELECT \(list) FROM \(q(ranked)) WHERE crescendo_rank > \(keep)"))
         steps.append(drop(ranked))
         return steps
     }
