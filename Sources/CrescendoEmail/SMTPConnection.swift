@@ -298,7 +298,14 @@ public actor SMTPConnection {
                 try await upgradeToTLS(sslContext)
                 isEncrypted = true
                 extensions = SMTPExtensions()
-                try await hello()  // RFC 3207: forget everything learned before TLS
+                do {
+                    try await hello()  // RFC 3207: forget everything learned before TLS
+                } catch let error as SMTPError where error.code == .connectionClosed {
+                    // The first exchange after STARTTLS is the handshake: a connection that closes
+                    // there (the peer dropped it after our alert, before the error reached us) is a
+                    // TLS failure, whichever event arrived first.
+                    throw SMTPError(.tlsFailed, "the TLS handshake did not complete: \(error.message)")
+                }
             } else if required {
                 throw SMTPError(.tlsFailed, "server does not offer STARTTLS, which the configuration requires")
             } else {

@@ -69,6 +69,11 @@ struct ConfigurationReader {
             if value(node, key) != nil { problem(value(node, key), "\(field).\(key)", "secrets are not written in the file; name an environment variable with \(key)_env") }
             return nil
         }
+        // A value that is not a variable name may be the secret itself: never repeat it.
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !(name.first?.isNumber ?? true) else {
+            problem(value(node, "\(key)_env"), "\(field).\(key)_env", "must name an environment variable (letters, digits and _); the secret itself never goes in the file")
+            return nil
+        }
         guard let secret = environment[name], !secret.isEmpty else {
             problem(value(node, "\(key)_env"), "\(field).\(key)_env", "the environment variable \(name) is not set")
             return nil
@@ -100,15 +105,15 @@ struct ConfigurationReader {
         known(linksNode, "links", ["base_url", "secret_env", "secret_file"])
         let baseURL = string(linksNode, "base_url", "links")
         var linkSecret: String?
+        if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
+            problem(value(linksNode, "base_url"), "links.base_url", "\"\(baseURL)\" must be an http(s) URL")
+        }
         if let file = string(linksNode, "secret_file", "links") {
             let resolved = resolve(file)
             linkSecret = (try? String(contentsOfFile: resolved, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             if linkSecret?.isEmpty ?? true { problem(value(linksNode, "secret_file"), "links.secret_file", "cannot read a secret from \(resolved)") }
         } else if linksNode != nil {
             linkSecret = self.secret(linksNode, "secret", "links")
-            if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
-                problem(value(linksNode, "base_url"), "links.base_url", "\"\(baseURL)\" must be an http(s) URL")
-            }
         }
 
         var providers: [String: MessagingConfiguration.Provider] = [:]
@@ -198,12 +203,15 @@ struct ConfigurationReader {
             }
             if let quiet = value(node, "quiet_hours") {
                 known(quiet, "\(field).quiet_hours", ["from", "until", "action"])
-                let from = string(quiet, "from", "\(field).quiet_hours", required: true).flatMap(LocalTime.init)
-                let until = string(quiet, "until", "\(field).quiet_hours", required: true).flatMap(LocalTime.init)
+                let fromText = string(quiet, "from", "\(field).quiet_hours", required: true)
+                let untilText = string(quiet, "until", "\(field).quiet_hours", required: true)
+                let from = fromText.flatMap(LocalTime.init)
+                let until = untilText.flatMap(LocalTime.init)
+                if let fromText, from == nil { problem(value(quiet, "from"), "\(field).quiet_hours.from", "\"\(fromText)\" is not a time of day (HH:MM)") }
+                if let untilText, until == nil { problem(value(quiet, "until"), "\(field).quiet_hours.until", "\"\(untilText)\" is not a time of day (HH:MM)") }
                 let actionText = string(quiet, "action", "\(field).quiet_hours") ?? "delay"
                 let action = QuietHours.Action(rawValue: actionText)
                 if action == nil { problem(value(quiet, "action"), "\(field).quiet_hours.action", "\"\(actionText)\" must be delay or drop") }
-                if from == nil || until == nil { problem(quiet, "\(field).quiet_hours", "from and until are times of day (HH:MM)") }
                 if let from, let until, let action { rules.quietHours = QuietHours(from: from, until: until, action: action) }
             }
             ruleSets[name] = rules
@@ -218,15 +226,19 @@ struct ConfigurationReader {
         known(dispatch, "dispatch", ["batch", "concurrency", "lease"])
         let profileFields = value(root, "profile_fields")
         known(profileFields, "profile_fields", ["locale", "time_zone"])
+        // Read before the problems are raised, so that theirs are among them.
+        let batchSize = int(dispatch, "batch", "dispatch", range: 1...10_000) ?? 200
+        let concurrency = int(dispatch, "concurrency", "dispatch", range: 1...256) ?? 8
+        let lease = duration(dispatch, "lease", "dispatch") ?? 300
+        let localeField = string(profileFields, "locale", "profile_fields") ?? "locale"
+        let timeZoneField = string(profileFields, "time_zone", "profile_fields") ?? "time_zone"
+        let currency = string(root, "currency", "currency")
 
         if !problems.isEmpty {
             throw CrescendoError(.invalidArgument, problems.count == 1 ? problems[0] : "\(problems.count) problems in the messaging configuration:\n  " + problems.joined(separator: "\n  "))
         }
         return MessagingConfiguration(
             sender: sender, linkBaseURL: baseURL, linkSecret: linkSecret, providers: providers, channels: channels, ruleSets: ruleSets, retry: retry,
-            batchSize: int(dispatch, "batch", "dispatch", range: 1...10_000) ?? 200, concurrency: int(dispatch, "concurrency", "dispatch", range: 1...256) ?? 8,
-            lease: duration(dispatch, "lease", "dispatch") ?? 300,
-            localeField: string(profileFields, "locale", "profile_fields") ?? "locale", timeZoneField: string(profileFields, "time_zone", "profile_fields") ?? "time_zone",
-            defaultCurrency: string(root, "currency", "currency"))
+            batchSize: batchSize, concurrency: concurrency, lease: lease, localeField: localeField, timeZoneField: timeZoneField, defaultCurrency: currency)
     }
 }

@@ -36,6 +36,12 @@ public struct MessagingConfiguration: Sendable {
         public var domain: String
         public var selector: String
         public var keyFile: String
+
+        public init(domain: String, selector: String, keyFile: String) {
+            self.domain = domain
+            self.selector = selector
+            self.keyFile = keyFile
+        }
     }
 
     public enum ProviderKind: Sendable, Hashable {

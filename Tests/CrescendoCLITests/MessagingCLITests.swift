@@ -93,12 +93,12 @@ import Testing
     @Test(arguments: Engine.available)
     func emailsGoThroughSMTPSignedAndHonourConsentChangedAfterPublishing(_ engine: Engine) async throws {
         let site = try await Site.demo(engine, profiles: 300)
-        let sink = try SMTPSink(reject: #"\+\d*7@"#, deferring: #"\+\d*3@"#)
+        let sink = try await SMTPSink.start(reject: #"\+\d*7@"#, deferring: #"\+\d*3@"#)
         defer { sink.stop() }
         // A DKIM key made by OpenSSL, its public half as the DNS record dkimpy will look up.
         let key = site.folder.appendingPathComponent("dkim.pem").path
-        _ = try python("import subprocess,sys; subprocess.run(['openssl','genrsa','-out',sys.argv[1],'2048'],check=True,capture_output=True)", [key])
-        let publicKey = try python("import subprocess,sys,base64; print(base64.b64encode(subprocess.run(['openssl','rsa','-in',sys.argv[1],'-pubout','-outform','DER'],check=True,capture_output=True).stdout).decode())", [key]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try await python("import subprocess,sys; subprocess.run(['openssl','genrsa','-out',sys.argv[1],'2048'],check=True,capture_output=True)", [key])
+        let publicKey = try await python("import subprocess,sys,base64; print(base64.b64encode(subprocess.run(['openssl','rsa','-in',sys.argv[1],'-pubout','-outform','DER'],check=True,capture_output=True).stdout).decode())", [key]).trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try site.write("link.secret", "test-secret-\(UUID().uuidString)")
         let config = try site.write("messaging.yaml", Self.messaging(port: sink.port, dkimKey: key))
 
@@ -141,7 +141,7 @@ import Testing
         let folder = site.folder.appendingPathComponent("received")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (index, message) in messages.enumerated() { try message.data.write(to: folder.appendingPathComponent("\(index).eml")) }
-        let checked = try python(#"""
+        let checked = try await python(#"""
         import dkim, email, email.policy, json, os, sys
         folder, public = sys.argv[1], sys.argv[2]
         out = []
@@ -194,7 +194,7 @@ import Testing
 
     @Test func killedWorkersLoseNoMessageAndRepeatOnlyTheirInFlightSends() async throws {
         let site = try await Site.demo(.sqlite, profiles: 200)
-        let sink = try SMTPSink(delay: 0.005)
+        let sink = try await SMTPSink.start(delay: 0.005)
         defer { sink.stop() }
         _ = try site.write("link.secret", "crash-secret")
         let concurrency = 3
@@ -244,7 +244,7 @@ import Testing
     @Test(.enabled(if: Engine.postgresURL != nil))
     func twoWorkersOnOnePostgreSQLSplitTheOutboxWithoutSendingTwice() async throws {
         let site = try await Site.demo(.postgres, profiles: 300)
-        let sink = try SMTPSink(delay: 0.01)
+        let sink = try await SMTPSink.start(delay: 0.01)
         defer { sink.stop() }
         _ = try site.write("link.secret", "two-workers")
         let config = try site.write("messaging.yaml", Self.messaging(port: sink.port, dispatch: "dispatch: {batch: 10, concurrency: 2, lease: 60s}"))

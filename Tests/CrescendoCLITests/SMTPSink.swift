@@ -44,31 +44,46 @@ final class SMTPSink: @unchecked Sendable {
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port, enable_SMTPUTF8=True, decode_data=False)
     controller.start()
-    print(port, flush=True)
+    with open(log_path + ".port.tmp", "w") as f: f.write(str(port))
+    import os; os.rename(log_path + ".port.tmp", log_path + ".port")
     while True: time.sleep(3600)
     """#
 
-    init(reject: String = "", deferring: String = "", delay: Double = 0) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-smtp-\(UUID().uuidString.prefix(8))")
+    private init(process: Process, port: Int, log: URL, folder: URL) {
+        self.process = process
+        self.port = port
+        self.log = log
+        self.folder = folder
+    }
+
+    /// Starts the server and waits (without blocking a thread) until it listens.
+    static func start(reject: String = "", deferring: String = "", delay: Double = 0) async throws -> SMTPSink {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-smtp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        log = folder.appendingPathComponent("received.jsonl")
+        let log = folder.appendingPathComponent("received.jsonl")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let script = folder.appendingPathComponent("sink.py")
         try Data(Self.script.utf8).write(to: script)
-        process = Process()
+        let errors = folder.appendingPathComponent("stderr.txt")
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, log.path, reject, deferring, String(delay)]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let port = Int(line) else {
-            kill(process.processIdentifier, SIGKILL)
-            let error = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
-            throw SinkError(message: "the SMTP sink did not start (is aiosmtpd installed? `pip install aiosmtpd`): \(line) \(error)")
+        let portFile = URL(fileURLWithPath: log.path + ".port")
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+                return SMTPSink(process: process, port: port, log: log, folder: folder)
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
         }
-        self.port = port
+        kill(process.processIdentifier, SIGKILL)
+        let output = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        throw SinkError(message: "the SMTP sink did not start (is aiosmtpd installed? `pip install aiosmtpd`): \(output)")
     }
 
     struct SinkError: Error, CustomStringConvertible { var message: String; var description: String { message } }
@@ -76,7 +91,6 @@ final class SMTPSink: @unchecked Sendable {
     /// SIGKILL: children of the test runner inherit its blocked SIGTERM.
     func stop() {
         kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { usleep(10_000) }
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -96,18 +110,24 @@ final class SMTPSink: @unchecked Sendable {
     }
 }
 
-/// Runs a Python snippet over files and returns what it prints (JSON).
-func python(_ code: String, _ arguments: [String]) throws -> String {
+/// Runs a Python snippet over files and returns what it prints (JSON), waiting without blocking.
+func python(_ code: String, _ arguments: [String]) async throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-py-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")
+    _ = (FileManager.default.createFile(atPath: out.path, contents: nil), FileManager.default.createFile(atPath: err.path, contents: nil))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", code] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    let (exited, continuation) = AsyncStream.makeStream(of: Void.self)
+    process.terminationHandler = { _ in continuation.finish() }
     try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let error = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw SMTPSink.SinkError(message: "python failed: \(String(decoding: error, as: UTF8.self))") }
-    return String(decoding: output, as: UTF8.self)
+    for await _ in exited {}
+    guard process.terminationStatus == 0 else {
+        throw SMTPSink.SinkError(message: "python failed: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
+    }
+    return try String(contentsOf: out, encoding: .utf8)
 }

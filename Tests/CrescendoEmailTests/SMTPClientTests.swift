@@ -35,7 +35,7 @@ private func smtpError(_ body: () async throws -> Void) async -> SMTPError? {
     }
 }
 
-@Suite("SMTP client against aiosmtpd")
+@Suite("SMTP client against aiosmtpd", .serialized)
 struct SMTPClientTests {
     @Test func plainSendOfSeveralMessagesOverOneConnection() async throws {
         try await TestSMTPServer.with { server in
@@ -351,7 +351,8 @@ struct SMTPClientTests {
         #expect(error?.isPermanent == false)
         #expect(error?.message.contains("greeting") == true)
         #expect(elapsed >= .milliseconds(450))
-        #expect(elapsed < .seconds(3))
+        // Generous: the whole suite runs side by side with others on a small CI machine.
+        #expect(elapsed < .seconds(15))
     }
 
     @Test func connectionRefusedIsATemporaryConnectionFailure() async throws {

@@ -91,7 +91,7 @@ final class TestSMTPServer {
         try? log.close()
 
         let portURL = directory.appendingPathComponent("port")
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOf: portURL, encoding: .utf8), let port = Int(text) {
                 return TestSMTPServer(directory: directory, port: port, process: process, stdin: stdin)
@@ -107,7 +107,7 @@ final class TestSMTPServer {
         }
         kill(process.processIdentifier, SIGKILL)
         try? FileManager.default.removeItem(at: directory)
-        throw StartFailure(description: "the aiosmtpd test server did not start within 20 seconds")
+        throw StartFailure(description: "the aiosmtpd test server did not start within 90 seconds")
     }
 
     /// Kills the server with SIGKILL (SIGTERM may be blocked: children inherit the test runner's

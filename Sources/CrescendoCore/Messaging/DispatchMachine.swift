@@ -53,12 +53,16 @@ public struct DispatchMachine: Sendable, Hashable {
     }
 
     public private(set) var state: State
+    /// The previous send was cut short; it may have reached the provider.
+    public let interrupted: Bool
     public let retry: RetryPolicy
     public let expiresAt: Int64?
 
-    /// `attempt` counts this claim (claims increment it), so a message that keeps killing its
-    /// worker is failed after `maxAttempts` instead of looping forever.
-    public init(attempt: Int, retry: RetryPolicy, expiresAt: Int64?) {
+    /// `attempt` is the number the next send would have (sends that started count, claims do
+    /// not), so a message whose sends keep killing the worker is failed after `maxAttempts`
+    /// instead of looping forever, while a batch cut short by a crash costs its tail nothing.
+    public init(attempt: Int, retry: RetryPolicy, expiresAt: Int64?, interrupted: Bool = false) {
+        self.interrupted = interrupted
         self.state = .claimed(attempt: attempt)
         self.retry = retry
         self.expiresAt = expiresAt
@@ -70,7 +74,7 @@ public struct DispatchMachine: Sendable, Hashable {
         case .send:
             if attempt > retry.maxAttempts {
                 state = .done
-                return .recordFailed(reason: ExclusionReason.retriesExhausted, detail: "claimed \(attempt - 1) times without an answer", suppress: false)
+                return .recordFailed(reason: ExclusionReason.retriesExhausted, detail: interrupted ? "\(attempt - 1) sends started and none was answered (the last one was cut short: it may have been delivered)" : "\(attempt - 1) sends failed", suppress: false)
             }
             state = .sending(attempt: attempt)
             return .send

@@ -76,7 +76,8 @@ public struct Dispatcher: Sendable {
     /// One batch. Returns what happened; `claimed == 0` means nothing was due.
     public func dispatchOnce(now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Counts {
         var counts = Counts()
-        let channels = transports.isEmpty ? [] : Array(Set(channels + Channel.allCases.filter { _ in false }))
+        // Messages of a channel without a provider wait in the outbox (reported as pending).
+        let channels = self.channels
         guard !channels.isEmpty else { return counts }
         let batch = try await messages.claim(worker: settings.worker, lease: settings.lease, now: now, limit: settings.batchSize, channels: channels)
         counts.claimed = batch.count
@@ -152,7 +153,7 @@ public struct Dispatcher: Sendable {
             let now = Int64(Date().timeIntervalSince1970)
             let plan = shared.plans[message.execution]
             let activity = plan?.activities[message.activity]
-            var machine = DispatchMachine(attempt: message.attempt, retry: settings.retry, expiresAt: message.expiresAt)
+            var machine = DispatchMachine(attempt: message.attempt, retry: settings.retry, expiresAt: message.expiresAt, interrupted: message.interrupted)
             let profile = message.profileKey.flatMap { shared.profiles[$0] } ?? [:]
             let timeZone = profile[settings.timeZoneField]?.text.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
             let rules = activity.flatMap { settings.ruleSets[$0.rules] } ?? settings.ruleSets["default"] ?? .standard
@@ -180,6 +181,8 @@ public struct Dispatcher: Sendable {
                         var limits = [(name: "provider:\(providerName)", perSecond: settings.providerRates[providerName] ?? 0)]
                         if let perHour = activity?.throttlePerHour { limits.append((name: "activity:\(message.execution)/\(message.activity)", perSecond: Double(perHour) / 3600)) }
                         try await throttle.pass(limits)
+                        // The attempt counts from here; a claim another worker took over is left alone.
+                        guard try await messages.markSending(message.id, worker: settings.worker) else { continue }
                         let answer: DispatchMachine.ProviderAnswer
                         do {
                             answer = .accepted(providerID: try await transport.send(rendered))

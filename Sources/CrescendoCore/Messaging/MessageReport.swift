@@ -36,8 +36,10 @@ public struct MessageReport: Sendable, Hashable, Codable {
         /// Messages that reached the provider (whatever happened after).
         public var accepted: Int { sent + delivered + bounced }
         public var excludedTotal: Int { excluded.values.reduce(0, +) }
-        public var deliveryRate: Double? { accepted == 0 ? nil : Double(delivered) / Double(accepted) }
-        public var bounceRate: Double? { accepted == 0 ? nil : Double(bounced) / Double(accepted) }
+        /// Nil until the providers have reported on at least one message (delivery receipts and
+        /// bounces come with feedback): a rate of 0% before any report would say something false.
+        public var deliveryRate: Double? { delivered + bounced == 0 ? nil : Double(delivered) / Double(accepted) }
+        public var bounceRate: Double? { delivered + bounced == 0 ? nil : Double(bounced) / Double(accepted) }
         public var failureRate: Double? { accepted + failed == 0 ? nil : Double(failed) / Double(accepted + failed) }
 
         enum CodingKeys: String, CodingKey {

@@ -61,7 +61,7 @@ public struct MessageRepository: Sendable {
             CREATE TABLE IF NOT EXISTS crescendo_message (id TEXT PRIMARY KEY, profile_key TEXT, \(profileColumns)campaign TEXT NOT NULL, \
             execution \(big) NOT NULL, activity TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL, target TEXT NOT NULL, \
             address TEXT, status TEXT NOT NULL, reason TEXT, detail TEXT, created_at \(stamp) NOT NULL, sent_at \(stamp), updated_at \(stamp) NOT NULL, \
-            due_epoch \(big) NOT NULL, expires_epoch \(big), sent_epoch \(big), attempts \(big) NOT NULL DEFAULT 0, worker TEXT, lease_until \(big), \
+            due_epoch \(big) NOT NULL, expires_epoch \(big), sent_epoch \(big), attempts \(big) NOT NULL DEFAULT 0, sending \(big) NOT NULL DEFAULT 0, worker TEXT, lease_until \(big), \
             provider TEXT, provider_id TEXT, payload TEXT NOT NULL)
             """,
             "CREATE INDEX IF NOT EXISTS crescendo_message_due ON crescendo_message (status, due_epoch)",
@@ -126,10 +126,11 @@ public struct MessageRepository: Sendable {
 
     // MARK: Claims
 
-    static let claimedColumns = "id, campaign, execution, activity, channel, category, address, profile_key, attempts, expires_epoch, payload"
+    static let claimedColumns = "id, campaign, execution, activity, channel, category, address, profile_key, attempts, expires_epoch, payload, sending"
 
-    /// Takes up to `limit` due messages for `worker` until `now + lease`. Each claim counts as an
-    /// attempt, so a message that keeps killing its worker ends as failed rather than looping.
+    /// Takes up to `limit` due messages for `worker` until `now + lease`. A claim is not an
+    /// attempt: only a send that starts counts (`markSending`), so the tail of a batch whose
+    /// worker died is not held against its messages.
     public func claim(worker: String, lease: Int64, now: Int64, limit: Int, channels: [Channel]? = nil) async throws -> [OutboxMessage] {
         var filter = "status = 'pending' AND due_epoch <= ? AND (lease_until IS NULL OR lease_until < ?)"
         var values = [Self.int(now), Self.int(now)]
@@ -139,12 +140,12 @@ public struct MessageRepository: Sendable {
         }
         let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let text = """
-            UPDATE crescendo_message SET worker = ?, lease_until = ?, attempts = attempts + 1 \
+            UPDATE crescendo_message SET worker = ?, lease_until = ? \
             WHERE id IN (SELECT id FROM crescendo_message WHERE \(filter) ORDER BY due_epoch, id LIMIT \(max(1, limit))\(lock)) \
             AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?) \
             RETURNING \(Self.claimedColumns)
             """
-        let columns: [ValueKind] = [.text, .text, .integer, .text, .text, .text, .text, .text, .integer, .integer, .text]
+        let columns: [ValueKind] = [.text, .text, .integer, .text, .text, .text, .text, .text, .integer, .integer, .text, .integer]
         guard let results = try await store.perform([SQLStep(query(text, [Self.text(worker), Self.int(now + lease)] + values + [Self.int(now)], columns: columns))]) else { return [] }
         return results[0].compactMap { row in
             guard case .text(let id) = row[0], case .text(let campaign) = row[1], case .integer(let execution) = row[2], case .text(let activity) = row[3],
@@ -156,8 +157,17 @@ public struct MessageRepository: Sendable {
             let profileKey = row[7].text
             return OutboxMessage(
                 id: id, campaign: campaign, execution: execution, activity: activity, channel: channel, category: category, address: row[6].text,
-                profileKey: profileKey, profileValues: [], attempt: Int(attempts), expiresAt: expires, payload: row[10].text ?? "{}")
+                profileKey: profileKey, profileValues: [], attempt: Int(attempts) + 1, expiresAt: expires, payload: row[10].text ?? "{}",
+                interrupted: row[11] == .integer(1))
         }.sorted { $0.id < $1.id }
+    }
+
+    /// Notes that a send of a claimed message starts, and counts the attempt, before the provider
+    /// is called. False when the claim is no longer this worker's (its lease ran out and another
+    /// worker took it): then it must not be sent. A message whose sends keep being cut short
+    /// (it kills its worker) is recognised by `sending` still set at its next claim.
+    public func markSending(_ id: String, worker: String) async throws -> Bool {
+        try await store.perform([SQLStep(query("UPDATE crescendo_message SET attempts = attempts + 1, sending = 1 WHERE id = ? AND worker = ? AND status = 'pending' RETURNING 1", [Self.text(id), Self.text(worker)], columns: [.integer]), requiresRow: true)]) != nil
     }
 
     /// Keeps the claim alive while a slow batch is being sent.
@@ -173,23 +183,22 @@ public struct MessageRepository: Sendable {
         guard !records.isEmpty else { return true }
         var steps: [SQLStep] = []
         let mine = "id = ? AND worker = ? AND status = 'pending'"
+        let done = "sending = 0, worker = NULL, lease_until = NULL"
         for record in records {
             let id = [Self.text(record.id), Self.text(worker)]
             switch record.action {
             case .send:
                 continue
             case .recordSent(let providerID):
-                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'sent', reason = NULL, detail = NULL, sent_at = ?, sent_epoch = ?, updated_at = ?, provider = ?, provider_id = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.timestamp(now), Self.int(now), Self.timestamp(now), Self.text(record.provider), Self.text(providerID)] + id)))
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'sent', reason = NULL, detail = NULL, sent_at = ?, sent_epoch = ?, updated_at = ?, provider = ?, provider_id = ?, \(done) WHERE \(mine)", [Self.timestamp(now), Self.int(now), Self.timestamp(now), Self.text(record.provider), Self.text(providerID)] + id)))
             case .recordExcluded(let reason, let detail):
-                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'excluded', reason = ?, detail = ?, updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'excluded', reason = ?, detail = ?, updated_at = ?, \(done) WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))
             case .reschedule(let at, let reason, let detail):
-                // A policy delay is not a failed attempt: give the claim's attempt back.
-                let attempts = reason == "retry" ? "attempts" : "attempts - 1"
-                steps.append(SQLStep(query("UPDATE crescendo_message SET due_epoch = ?, reason = ?, detail = ?, attempts = \(attempts), updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.int(at), Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))
+                steps.append(SQLStep(query("UPDATE crescendo_message SET due_epoch = ?, reason = ?, detail = ?, updated_at = ?, \(done) WHERE \(mine)", [Self.int(at), Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))
             case .recordExpired:
-                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'expired', reason = ?, updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.text(ExclusionReason.expired), Self.timestamp(now)] + id)))
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'expired', reason = ?, updated_at = ?, \(done) WHERE \(mine)", [Self.text(ExclusionReason.expired), Self.timestamp(now)] + id)))
             case .recordFailed(let reason, let detail, _):
-                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'failed', reason = ?, detail = ?, provider = ?, updated_at = ?, worker = NULL, lease_until = NULL WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.text(record.provider), Self.timestamp(now)] + id)))
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'failed', reason = ?, detail = ?, provider = ?, updated_at = ?, \(done) WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.text(record.provider), Self.timestamp(now)] + id)))
             }
         }
         guard !steps.isEmpty else { return true }

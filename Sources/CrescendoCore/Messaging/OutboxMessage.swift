@@ -12,14 +12,17 @@ public struct OutboxMessage: Sendable, Hashable {
     /// The profile's key in canonical text (parts joined by U+001F), nil without a profile.
     public var profileKey: String?
     public var profileValues: [Value]
-    /// This claim's number: 1 the first time.
+    /// The number the next send would have: 1 the first time.
     public var attempt: Int
+    /// The previous send was cut short (its worker died between starting it and recording it).
+    public var interrupted: Bool
     /// Seconds since the epoch.
     public var expiresAt: Int64?
     /// The activity's template fields for this message, as JSON text (an object by field path).
     public var payload: String
 
-    public init(id: String, campaign: String, execution: Int64, activity: String, channel: Channel, category: MessageCategory, address: String?, profileKey: String?, profileValues: [Value], attempt: Int, expiresAt: Int64?, payload: String) {
+    public init(id: String, campaign: String, execution: Int64, activity: String, channel: Channel, category: MessageCategory, address: String?, profileKey: String?, profileValues: [Value], attempt: Int, expiresAt: Int64?, payload: String, interrupted: Bool = false) {
+        self.interrupted = interrupted
         self.id = id
         self.campaign = campaign
         self.execution = execution
