@@ -82,11 +82,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Reading what comes back: DSN bounces (RFC 3464) and ARF complaints (RFC 5965).
+        .target(name: "CrescendoFeedback", swiftSettings: strict),
         // Sending: the renderer, signed links, providers behind `MessageTransport`, their configuration.
         .target(
             name: "CrescendoMessaging",
             dependencies: [
-                "CrescendoCore", "CrescendoPersonalization", "CrescendoEmail",
+                "CrescendoCore", "CrescendoPersonalization", "CrescendoEmail", "CrescendoFeedback",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Yams", package: "Yams"),
@@ -126,6 +128,7 @@ let package = Package(
         .testTarget(name: "CrescendoPersonalizationTests", dependencies: ["CrescendoPersonalization"], swiftSettings: strict),
         .testTarget(name: "CrescendoEmailTests", dependencies: ["CrescendoEmail"], swiftSettings: strict),
         .testTarget(name: "CrescendoMessagingTests", dependencies: ["CrescendoMessaging"], swiftSettings: strict),
+        .testTarget(name: "CrescendoFeedbackTests", dependencies: ["CrescendoFeedback"], swiftSettings: strict),
         .testTarget(
             name: "CrescendoStoreTests",
             dependencies: ["CrescendoApp", "CrescendoSample"],

@@ -21,15 +21,15 @@ extension CampaignCommand {
                 let reasons = Array(Swift.Set(report.rows.flatMap { $0.excluded.keys })).sorted()
                 if options.json {
                     struct Body: Encodable { var campaign: String; var rows: [MessageReport.Row]; var total: MessageReport.Row; var rates: Rates }
-                    struct Rates: Encodable { var delivery: Double?; var bounce: Double?; var failure: Double? }
+                    struct Rates: Encodable { var delivery: Double?; var bounce: Double?; var failure: Double?; var complaint: Double?; var unsubscribe: Double? }
                     let total = report.total
-                    Output.printJSON(Body(campaign: name, rows: report.rows, total: total, rates: Rates(delivery: total.deliveryRate, bounce: total.bounceRate, failure: total.failureRate)))
+                    Output.printJSON(Body(campaign: name, rows: report.rows, total: total, rates: Rates(delivery: total.deliveryRate, bounce: total.bounceRate, failure: total.failureRate, complaint: total.complaintRate, unsubscribe: total.unsubscribeRate)))
                 } else if csv {
-                    let header = ["execution", "activity", "channel", "targeted", "excluded"] + reasons.map { "excluded_\($0)" } + ["sent", "delivered", "bounced", "failed", "expired", "pending"]
+                    let header = ["execution", "activity", "channel", "targeted", "excluded"] + reasons.map { "excluded_\($0)" } + ["sent", "delivered", "bounced", "failed", "expired", "pending", "complaints", "unsubscribes"]
                     print(header.joined(separator: ","))
                     for row in report.rows + [report.total] {
                         let fields = [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted), String(row.excludedTotal)]
-                            + reasons.map { String(row.excluded[$0] ?? 0) } + [row.sent, row.delivered, row.bounced, row.failed, row.expired, row.pending].map(String.init)
+                            + reasons.map { String(row.excluded[$0] ?? 0) } + [row.sent, row.delivered, row.bounced, row.failed, row.expired, row.pending, row.complaints, row.unsubscribes].map(String.init)
                         print(fields.map(Self.csvField).joined(separator: ","))
                     }
                 } else if report.rows.isEmpty {
@@ -47,9 +47,10 @@ extension CampaignCommand {
             let rows = (report.rows + (report.rows.count > 1 ? [report.total] : [])).map { row in
                 [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted),
                  row.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ").ifEmpty("0"),
-                 String(row.accepted), String(row.delivered), String(row.bounced), String(row.failed), String(row.expired), String(row.pending), percent(row.deliveryRate)]
+                 String(row.accepted), String(row.delivered), String(row.bounced), String(row.failed), String(row.expired), String(row.pending),
+                 String(row.complaints), String(row.unsubscribes), percent(row.deliveryRate)]
             }
-            print(Output.table(["execution", "activity", "channel", "targeted", "excluded", "sent", "delivered", "bounced", "failed", "expired", "pending", "delivery"], rows))
+            print(Output.table(["execution", "activity", "channel", "targeted", "excluded", "sent", "delivered", "bounced", "failed", "expired", "pending", "complaints", "unsubscribed", "delivery"], rows))
         }
 
         static func csvField(_ text: String) -> String {

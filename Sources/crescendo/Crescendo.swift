@@ -9,7 +9,7 @@ struct Crescendo: AsyncParsableCommand {
         commandName: "crescendo",
         abstract: "Campaign orchestration on your own relational data.",
         discussion: "The store is --store, else $CRESCENDO_STORE, else sqlite:crescendo.db in the current folder.",
-        subcommands: [ModelCommand.self, IngestCommand.self, DataCommand.self, AudienceCommand.self, CampaignCommand.self, WorkerCommand.self, ConsentCommand.self, SuppressionCommand.self, SampleCommand.self, DemoCommand.self]
+        subcommands: [ModelCommand.self, IngestCommand.self, DataCommand.self, AudienceCommand.self, CampaignCommand.self, WorkerCommand.self, ConsentCommand.self, SuppressionCommand.self, FeedbackCommand.self, SampleCommand.self, DemoCommand.self]
     )
 }
 

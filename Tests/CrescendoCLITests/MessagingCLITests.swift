@@ -330,4 +330,158 @@ import Testing
         #expect(result.stdout.contains("line 1"), "\(result.stdout)")
         try await site.remove()
     }
+
+    /// A Postfix-shaped bounce (RFC 3464) for a message we sent.
+    static func bounce(to address: String, messageID: String, status: String, action: String) -> String {
+        """
+        From: MAILER-DAEMON@mx.example.net\r
+        To: news@hotels.example\r
+        Subject: Undelivered Mail Returned to Sender\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/report; report-type=delivery-status;\r
+        \tboundary="B0UND/ary"\r
+        \r
+        --B0UND/ary\r
+        Content-Type: text/plain; charset=us-ascii\r
+        \r
+        I'm sorry to have to inform you that your message could not be delivered.\r
+        \r
+        --B0UND/ary\r
+        Content-Type: message/delivery-status\r
+        \r
+        Reporting-MTA: dns; mx.example.net\r
+        \r
+        Final-Recipient: rfc822; \(address)\r
+        Original-Recipient: rfc822;\(address)\r
+        Action: \(action)\r
+        Status: \(status)\r
+        Diagnostic-Code: smtp; 550 \(status) <\(address)>: Recipient address\r
+        \trejected\r
+        \r
+        --B0UND/ary\r
+        Content-Type: text/rfc822-headers\r
+        \r
+        From: Crescendo Hotels <news@hotels.example>\r
+        To: \(address)\r
+        Message-ID: \(messageID)\r
+        Subject: news\r
+        \r
+        --B0UND/ary--\r
+
+        """
+    }
+
+    /// A mailbox provider's abuse report (RFC 5965).
+    static func complaint(from address: String, messageID: String) -> String {
+        """
+        From: feedback@mailbox.example\r
+        To: abuse@hotels.example\r
+        Subject: Abuse report\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/report; report-type=feedback-report; boundary="arf"\r
+        \r
+        --arf\r
+        Content-Type: text/plain\r
+        \r
+        This is an email abuse report.\r
+        --arf\r
+        Content-Type: message/feedback-report\r
+        \r
+        Feedback-Type: abuse\r
+        User-Agent: MailboxFBL/1.0\r
+        Version: 1\r
+        Original-Rcpt-To: \(address)\r
+        Arrival-Date: Mon, 30 Nov 2026 10:00:00 +0000\r
+        \r
+        --arf\r
+        Content-Type: message/rfc822\r
+        \r
+        From: Crescendo Hotels <news@hotels.example>\r
+        To: \(address)\r
+        Message-ID: \(messageID)\r
+        Subject: news\r
+        \r
+        Hello\r
+        --arf--\r
+
+        """
+    }
+
+    @Test func bouncesComplaintsAndUnsubscribesChangeWhatTheNextSendDoes() async throws {
+        let site = try await Site.demo(.sqlite, profiles: 150)
+        _ = try site.write("link.secret", "feedback-secret")
+        let config = try site.write("messaging.yaml", """
+            sender: {from: "Crescendo Hotels <news@hotels.example>", domain: hotels.example}
+            links: {base_url: "https://hotels.example/c", secret_file: link.secret}
+            providers:
+              outbox: {type: eml-folder, path: outbox}
+            rule_sets:
+              default: {consent: opt_out}
+            """)
+        try await Self.publishAndStart(site, rule: "tier = 'gold' or tier = 'silver'")
+        try await Self.start(site)
+        var result = try await site.run(["worker", "--once", "--messaging", config, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // What the first run sent, read from the .eml files.
+        let outbox = site.folder.appendingPathComponent("outbox")
+        var sent: [(to: String, id: String, unsubscribe: String)] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted() {
+            let text = try String(contentsOf: outbox.appendingPathComponent(name), encoding: .utf8)
+            let unfolded = text.replacingOccurrences(of: "\r\n ", with: " ")
+            func header(_ name: String) -> String? {
+                unfolded.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }.map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
+            }
+            sent.append((try #require(header("To")), try #require(header("Message-ID")), try #require(header("List-Unsubscribe")).trimmingCharacters(in: CharacterSet(charactersIn: "<>"))))
+        }
+        try #require(sent.count >= 6, "too few messages to work with: \(sent.count)")
+        let (unsubscribed, hard, soft, complained, delivered) = (sent[0], sent[1], sent[2], sent[3], sent[4])
+
+        // A forged link is refused; the real one opts the person out.
+        result = try await site.run(["feedback", "unsubscribe", unsubscribed.unsubscribe.replacingOccurrences(of: "t=", with: "t=x"), "--messaging", config, "--json"])
+        #expect(result.status == 4)
+        result = try await site.run(["feedback", "unsubscribe", unsubscribed.unsubscribe, "--messaging", config, "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(try result.json()["opted_out"] as? Bool == true)
+
+        // Reports: a hard bounce, three soft bounces (the third suppresses), a complaint, a delivery, and noise.
+        let reports = site.folder.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        try Data(Self.bounce(to: hard.to, messageID: hard.id, status: "5.1.1", action: "failed").utf8).write(to: reports.appendingPathComponent("1-hard.eml"))
+        for n in 1...3 {
+            try Data(Self.bounce(to: soft.to, messageID: soft.id, status: "4.2.2", action: "delayed").utf8).write(to: reports.appendingPathComponent("2-soft-\(n).eml"))
+        }
+        try Data(Self.complaint(from: complained.to, messageID: complained.id).utf8).write(to: reports.appendingPathComponent("3-arf.eml"))
+        try Data(Self.bounce(to: delivered.to, messageID: delivered.id, status: "2.0.0", action: "delivered").utf8).write(to: reports.appendingPathComponent("4-delivered.eml"))
+        try Data("Subject: out of office\r\n\r\nI am away.\r\n".utf8).write(to: reports.appendingPathComponent("5-noise.eml"))
+        result = try await site.run(["feedback", "import", reports.path, "--json"])
+        #expect(result.status == 3, "the noise file is skipped: \(result.stdout)")
+        let body = try result.json()
+        #expect(body["applied"] as? [String: Int] == ["hard_bounce": 1, "soft_bounce": 3, "complaint": 1, "delivered": 1])
+        #expect((body["skipped"] as? [[String: Any]])?.count == 1)
+
+        let list = try await site.run(["suppression", "list", "--json"]).list()
+        let reasons = Dictionary(uniqueKeysWithValues: list.map { ($0["address"] as? String ?? "", $0["reason"] as? String ?? "") })
+        #expect(reasons == [hard.to.lowercased(): "hard_bounce", soft.to.lowercased(): "soft_bounces", complained.to.lowercased(): "complaint"])
+        var total = try await Self.report(site)
+        #expect(total["bounced"] as? Int == 1)
+        #expect(total["delivered"] as? Int == 1)
+        #expect(total["complaints"] as? Int == 1)
+        #expect(total["unsubscribes"] as? Int == 1)
+
+        // The next send honours all of it.
+        try await Self.start(site)
+        result = try await site.run(["worker", "--once", "--messaging", config, "--json"])
+        #expect(result.status == 0)
+        let report = try await site.run(["campaign", "report", "news", "--json"]).json()
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        let second = try #require(rows.max { ($0["execution"] as? Int ?? 0) < ($1["execution"] as? Int ?? 0) })
+        let excluded = second["excluded"] as? [String: Int] ?? [:]
+        #expect(excluded["suppressed"] == 3)
+        #expect(excluded["opted_out"] == 1)
+        #expect(second["sent"] as? Int == sent.count - 4)
+        total = try await Self.report(site)
+        // The first run's bounced and delivered messages left `sent` for their own states.
+        #expect(total["sent"] as? Int == sent.count - 2 + sent.count - 4)
+        try await site.remove()
+    }
 }

@@ -16,6 +16,9 @@ public struct MessageReport: Sendable, Hashable, Codable {
         public var failed: Int
         public var expired: Int
         public var failedReasons: [String: Int]
+        /// Messages whose recipient complained or unsubscribed (feedback).
+        public var complaints: Int
+        public var unsubscribes: Int
 
         public init(campaign: String, execution: Int64, activity: String, channel: String) {
             self.campaign = campaign
@@ -31,6 +34,8 @@ public struct MessageReport: Sendable, Hashable, Codable {
             failed = 0
             expired = 0
             failedReasons = [:]
+            complaints = 0
+            unsubscribes = 0
         }
 
         /// Messages that reached the provider (whatever happened after).
@@ -41,10 +46,12 @@ public struct MessageReport: Sendable, Hashable, Codable {
         public var deliveryRate: Double? { delivered + bounced == 0 ? nil : Double(delivered) / Double(accepted) }
         public var bounceRate: Double? { delivered + bounced == 0 ? nil : Double(bounced) / Double(accepted) }
         public var failureRate: Double? { accepted + failed == 0 ? nil : Double(failed) / Double(accepted + failed) }
+        public var complaintRate: Double? { accepted == 0 ? nil : Double(complaints) / Double(accepted) }
+        public var unsubscribeRate: Double? { accepted == 0 ? nil : Double(unsubscribes) / Double(accepted) }
 
         enum CodingKeys: String, CodingKey {
             case campaign, execution, activity, channel, targeted, excluded, pending, sent, delivered, bounced, failed, expired
-            case failedReasons = "failed_reasons"
+            case failedReasons = "failed_reasons", complaints, unsubscribes
         }
     }
 
@@ -63,6 +70,8 @@ public struct MessageReport: Sendable, Hashable, Codable {
             total.bounced += row.bounced
             total.failed += row.failed
             total.expired += row.expired
+            total.complaints += row.complaints
+            total.unsubscribes += row.unsubscribes
             total.excluded.merge(row.excluded, uniquingKeysWith: +)
             total.failedReasons.merge(row.failedReasons, uniquingKeysWith: +)
         }
@@ -105,6 +114,10 @@ extension MessageRepository {
             case .expired: rows[key]!.expired += n
             case .excluded: rows[key]!.excluded[reason.isEmpty ? "unknown" : reason, default: 0] += n
             }
+        }
+        for (key, kinds) in try await feedbackCounts(campaign: campaign, execution: execution) where rows[key] != nil {
+            rows[key]!.complaints = kinds[.complaint] ?? 0
+            rows[key]!.unsubscribes = kinds[.unsubscribe] ?? 0
         }
         return MessageReport(rows: order.map { rows[$0]! })
     }

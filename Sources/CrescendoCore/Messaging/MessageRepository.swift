@@ -70,11 +70,12 @@ public struct MessageRepository: Sendable {
             "CREATE TABLE IF NOT EXISTS crescendo_consent (profile_key TEXT NOT NULL, channel TEXT NOT NULL, purpose TEXT NOT NULL, status TEXT NOT NULL, changed_at \(big) NOT NULL, source TEXT NOT NULL, PRIMARY KEY (profile_key, channel, purpose))",
             "CREATE TABLE IF NOT EXISTS crescendo_suppression (channel TEXT NOT NULL, address TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, created_at \(big) NOT NULL, PRIMARY KEY (channel, address))",
         ]
+        let all = statements + prepareFeedback()
         do {
-            _ = try await must(statements.map(SQLStep.init), "prepare the message tables")
+            _ = try await must(all.map(SQLStep.init), "prepare the message tables")
         } catch {
             // Two processes creating the tables at once on PostgreSQL: the second sees them now.
-            _ = try await must(statements.map(SQLStep.init), "prepare the message tables")
+            _ = try await must(all.map(SQLStep.init), "prepare the message tables")
         }
     }
 

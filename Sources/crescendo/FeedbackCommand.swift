@@ -1,0 +1,90 @@
+import ArgumentParser
+import CrescendoApp
+import CrescendoCore
+import CrescendoMessaging
+import Foundation
+
+struct FeedbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feedback",
+        abstract: "What came back after sending: unsubscribes, bounces, complaints. Updates history, suppression and consent.",
+        subcommands: [Import.self, Unsubscribe.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply bounce (DSN, RFC 3464) and complaint (ARF, RFC 5965) messages: a file, or every file of a folder.",
+            discussion: "Hard bounces and complaints suppress the address; 3 soft bounces in 30 days do too; a complaint also opts the person out. Files that are not reports are listed and skipped (exit 3).")
+        @Argument var path: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await reporting(json: options.json) {
+                let files = try FeedbackReader.files(at: path)
+                let reads = files.map { FeedbackReader.read(path: $0, now: now()) }
+                let results = try await MessagingDesk.with(options) { desk in
+                    var results: [(kind: String, outcome: MessageRepository.FeedbackOutcome?, problem: String?)] = []
+                    for feedback in reads.flatMap(\.feedback) {
+                        do {
+                            results.append((feedback.kind.rawValue, try await desk.repository.apply(feedback), nil))
+                        } catch let error as CrescendoError where error.code == .notFound {
+                            results.append((feedback.kind.rawValue, nil, error.message))
+                        }
+                    }
+                    return results
+                }
+                var kinds: [String: Int] = [:]
+                for result in results where result.outcome != nil { kinds[result.kind, default: 0] += 1 }
+                let skipped = reads.compactMap { read in read.skipped.map { (file: read.path, reason: $0) } }
+                let unmatched = results.filter { $0.outcome?.message == nil }.count
+                if options.json {
+                    struct Skip: Encodable { var file: String; var reason: String }
+                    struct Body: Encodable {
+                        var files: Int; var applied: [String: Int]; var unmatched: Int; var suppressed: Int; var optedOut: Int; var skipped: [Skip]; var problems: [String]
+                        enum CodingKeys: String, CodingKey { case files, applied, unmatched, suppressed, optedOut = "opted_out", skipped, problems }
+                    }
+                    Output.printJSON(Body(
+                        files: files.count, applied: kinds, unmatched: unmatched, suppressed: results.filter { $0.outcome?.suppressed == true }.count,
+                        optedOut: results.filter { $0.outcome?.optedOut == true }.count, skipped: skipped.map { Skip(file: $0.file, reason: $0.reason) },
+                        problems: results.compactMap(\.problem)))
+                } else {
+                    print("\(files.count) files: " + (kinds.isEmpty ? "no feedback" : kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                        + (unmatched > 0 ? "; \(unmatched) about no message of ours (applied to the address)" : ""))
+                    for skip in skipped { print("skipped \(skip.file): \(skip.reason)") }
+                    for problem in results.compactMap(\.problem) { print("not applied: \(problem)") }
+                }
+                return skipped.isEmpty && results.allSatisfy({ $0.problem == nil }) ? .success : .completedWithRejections
+            }
+        }
+    }
+
+    struct Unsubscribe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a one-click unsubscribe link (what the List-Unsubscribe POST or the link in a message carries).",
+            discussion: "The link's signature is checked with the messaging configuration's secret; a changed or forged link is refused (exit 4).")
+        @Argument var url: String
+        @Option(name: .long, help: "The messaging configuration (default $CRESCENDO_MESSAGING).") var messaging: String?
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await reporting(json: options.json) {
+                guard let path = messaging ?? ProcessInfo.processInfo.environment["CRESCENDO_MESSAGING"] else {
+                    throw CrescendoError(.invalidArgument, "--messaging FILE (or $CRESCENDO_MESSAGING) is needed to check the link's signature")
+                }
+                let configuration = try MessagingConfiguration.load(path: path)
+                guard let base = configuration.linkBaseURL, let secret = configuration.linkSecret else {
+                    throw CrescendoError(.invalidArgument, "\(path): links.base_url and a secret are needed to check unsubscribe links")
+                }
+                guard url.hasPrefix(base), let id = LinkSigner(secret: secret, baseURL: base).verify(url: url, action: "unsubscribe") else {
+                    throw CrescendoError(.invalidArgument, "the unsubscribe link is not one of ours or was changed: refused")
+                }
+                let outcome = try await MessagingDesk.with(options) { desk in
+                    try await desk.repository.apply(.init(kind: .unsubscribe, messageID: id, at: now(), source: "one-click link"))
+                }
+                if options.json { Output.printJSON(outcome) } else {
+                    print(outcome.optedOut ? "message \(id): its recipient is opted out of marketing email" : "message \(id): no profile to opt out")
+                }
+                return .success
+            }
+        }
+    }
+}
