@@ -97,7 +97,7 @@ struct ConfigurationReader {
 
         let senderNode = value(root, "sender")
         known(senderNode, "sender", ["from", "reply_to", "domain"])
-        let from = string(senderNode, "from", "sender", required: true) ?? ""
+        let from = string(senderNode, "from", "sender") ?? ""
         let domain = string(senderNode, "domain", "sender") ?? from.split(separator: "@").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "localhost"
         let sender = MessagingConfiguration.Sender(from: from, replyTo: string(senderNode, "reply_to", "sender"), domain: domain)
 
@@ -154,8 +154,23 @@ struct ConfigurationReader {
                     messagesPerConnection: int(node, "messages_per_connection", field, range: 1...100_000) ?? 1000,
                     timeout: duration(node, "timeout", field) ?? 30, heloName: string(node, "helo", field))
                 providers[name] = .init(name: name, channel: .email, kind: .smtp(settings), rate: rate, dkim: dkim)
+            case "twilio":
+                known(node, field, ["type", "base_url", "account_sid", "auth_token_env", "from", "rate"])
+                let base = string(node, "base_url", field) ?? "https://api.twilio.com"
+                if !(base.hasPrefix("https://") || base.hasPrefix("http://")) { problem(value(node, "base_url"), "\(field).base_url", "\"\(base)\" must be an http(s) URL") }
+                guard let sid = string(node, "account_sid", field, required: true), let from = string(node, "from", field, required: true) else { continue }
+                if value(node, "auth_token_env") == nil { problem(node, "\(field).auth_token_env", "is required (the name of the environment variable holding the auth token)") }
+                guard let token = secret(node, "auth_token", field) else { continue }
+                providers[name] = .init(name: name, channel: .sms, kind: .twilio(baseURL: base, accountSID: sid, authToken: token, from: from), rate: rate, dkim: nil)
+            case "sms-webhook":
+                known(node, field, ["type", "url", "token_env", "rate"])
+                guard let url = string(node, "url", field, required: true) else { continue }
+                if !(url.hasPrefix("https://") || url.hasPrefix("http://")) { problem(value(node, "url"), "\(field).url", "\"\(url)\" must be an http(s) URL") }
+                let token = value(node, "token_env") == nil ? nil : secret(node, "token", field)
+                providers[name] = .init(name: name, channel: .sms, kind: .smsWebhook(url: url, token: token), rate: rate, dkim: nil)
             default:
-                problem(value(node, "type"), "\(field).type", "\"\(type)\" is not a provider type\(Spelling.hint(type, among: ["eml-folder", "smtp"])) (types: eml-folder, smtp)")
+                let types = ["eml-folder", "smtp", "twilio", "sms-webhook"]
+                problem(value(node, "type"), "\(field).type", "\"\(type)\" is not a provider type\(Spelling.hint(type, among: types)) (types: \(types.joined(separator: ", ")))")
             }
         }
 
@@ -172,7 +187,11 @@ struct ConfigurationReader {
             if configured.channel != channel { problem(node, "channels.\(name)", "provider \(provider) sends \(configured.channel.rawValue), not \(name)") }
             channels[channel] = provider
         }
-        if channels[.email] == nil, let only = providers.values.filter({ $0.channel == .email }).map(\.name).sorted().first { channels[.email] = only }
+        // A channel with one provider of its kind needs no `channels:` line.
+        for channel in Channel.allCases where channels[channel] == nil {
+            let candidates = providers.values.filter { $0.channel == channel }.map(\.name).sorted()
+            if candidates.count == 1 { channels[channel] = candidates[0] }
+        }
 
         var ruleSets: [String: PolicyRuleSet] = ["default": .standard]
         for (name, node, _) in mapping(value(root, "rule_sets")) {
@@ -225,20 +244,24 @@ struct ConfigurationReader {
         let dispatch = value(root, "dispatch")
         known(dispatch, "dispatch", ["batch", "concurrency", "lease"])
         let profileFields = value(root, "profile_fields")
-        known(profileFields, "profile_fields", ["locale", "time_zone"])
+        known(profileFields, "profile_fields", ["locale", "time_zone", "country"])
         // Read before the problems are raised, so that theirs are among them.
         let batchSize = int(dispatch, "batch", "dispatch", range: 1...10_000) ?? 200
         let concurrency = int(dispatch, "concurrency", "dispatch", range: 1...256) ?? 8
         let lease = duration(dispatch, "lease", "dispatch") ?? 300
         let localeField = string(profileFields, "locale", "profile_fields") ?? "locale"
         let timeZoneField = string(profileFields, "time_zone", "profile_fields") ?? "time_zone"
+        let countryField = string(profileFields, "country", "profile_fields") ?? "country"
         let currency = string(root, "currency", "currency")
 
+        if from.isEmpty, providers.values.contains(where: { $0.channel == .email }) {
+            problem(senderNode ?? root, "sender.from", "is required to send email")
+        }
         if !problems.isEmpty {
             throw CrescendoError(.invalidArgument, problems.count == 1 ? problems[0] : "\(problems.count) problems in the messaging configuration:\n  " + problems.joined(separator: "\n  "))
         }
         return MessagingConfiguration(
             sender: sender, linkBaseURL: baseURL, linkSecret: linkSecret, providers: providers, channels: channels, ruleSets: ruleSets, retry: retry,
-            batchSize: batchSize, concurrency: concurrency, lease: lease, localeField: localeField, timeZoneField: timeZoneField, defaultCurrency: currency)
+            batchSize: batchSize, concurrency: concurrency, lease: lease, localeField: localeField, timeZoneField: timeZoneField, countryField: countryField, defaultCurrency: currency)
     }
 }

@@ -48,6 +48,10 @@ public struct MessagingConfiguration: Sendable {
         /// One .eml file per message in a folder: development and the demo.
         case emlFolder(path: String)
         case smtp(SMTPSettings)
+        /// Twilio's Messages API (or one that speaks it, such as a test server on loopback).
+        case twilio(baseURL: String, accountSID: String, authToken: String, from: String)
+        /// A JSON POST to an in-house SMS gateway.
+        case smsWebhook(url: String, token: String?)
     }
 
     public struct Provider: Sendable, Hashable {
@@ -72,6 +76,8 @@ public struct MessagingConfiguration: Sendable {
     public var lease: Int64
     public var localeField: String
     public var timeZoneField: String
+    /// The profile field with the ISO country national phone numbers are read in.
+    public var countryField: String = "country"
     public var defaultCurrency: String?
 
     /// The demo's configuration: every email into an outbox folder, consent from the profile's

@@ -7,6 +7,18 @@ import NIOSSL
 public enum MessagingSetup {
     public static func transports(_ configuration: MessagingConfiguration) throws -> [String: any MessageTransport] {
         let sender = configuration.sender
+        var transports: [String: any MessageTransport] = [:]
+        for provider in configuration.providers.values {
+            switch provider.kind {
+            case .twilio(let baseURL, let accountSID, let authToken, let sender):
+                transports[provider.name] = TwilioSMSTransport(baseURL: baseURL, accountSID: accountSID, authToken: authToken, from: sender)
+            case .smsWebhook(let url, let token):
+                transports[provider.name] = WebhookSMSTransport(url: url, token: token)
+            case .emlFolder, .smtp:
+                continue
+            }
+        }
+        guard configuration.providers.values.contains(where: { $0.channel == .email }) else { return transports }
         let from: EmailAddress
         do {
             from = try EmailAddress(parsing: sender.from)
@@ -16,8 +28,7 @@ public enum MessagingSetup {
         let replyTo = try sender.replyTo.map { text in
             do { return try EmailAddress(parsing: text) } catch { throw CrescendoError(.invalidArgument, "sender.reply_to: \"\(text)\" is not an address (\(error))") }
         }
-        var transports: [String: any MessageTransport] = [:]
-        for provider in configuration.providers.values {
+        for provider in configuration.providers.values where provider.channel == .email {
             var signer: DKIMSigner?
             if let dkim = provider.dkim {
                 do {
@@ -45,6 +56,8 @@ public enum MessagingSetup {
                     timeouts: .init(connect: .seconds(settings.timeout), command: .seconds(settings.timeout), data: .seconds(settings.timeout * 4)),
                     maxConnections: settings.connections, maxMessagesPerConnection: settings.messagesPerConnection)
                 transports[provider.name] = SMTPTransport(pool: SMTPConnectionPool(configuration: smtp), composer: composer, envelopeFrom: from.address)
+            case .twilio, .smsWebhook:
+                continue
             }
         }
         return transports
@@ -60,6 +73,6 @@ public enum MessagingSetup {
         Dispatcher.Settings(
             worker: worker, lease: configuration.lease, batchSize: configuration.batchSize, concurrency: configuration.concurrency,
             retry: configuration.retry, ruleSets: configuration.ruleSets, defaultProviders: configuration.channels,
-            providerRates: configuration.providers.compactMapValues(\.rate), localeField: configuration.localeField, timeZoneField: configuration.timeZoneField)
+            providerRates: configuration.providers.compactMapValues(\.rate), localeField: configuration.localeField, timeZoneField: configuration.timeZoneField, countryField: configuration.countryField)
     }
 }

@@ -8,7 +8,44 @@ struct FeedbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedback",
         abstract: "What came back after sending: unsubscribes, bounces, complaints. Updates history, suppression and consent.",
-        subcommands: [Import.self, Unsubscribe.self])
+        subcommands: [Import.self, Unsubscribe.self, SMSReply.self])
+
+    struct SMSReply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sms-reply",
+            abstract: "Apply an inbound SMS (what a provider's inbound webhook carries): STOP and its synonyms opt the sender out of SMS.")
+        @Option(name: .long, help: "The sender's number.") var from: String
+        @Option(name: .long, help: "The message text.") var body: String
+        @OptionGroup var options: StoreOptions
+
+        /// The keywords carriers and providers treat as an opt-out (CTIA, Twilio).
+        static let stopWords: Set<String> = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE", "ARRET", "ARRÊT"]
+
+        func run() async throws {
+            try await reporting(json: options.json) {
+                let word = body.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).uppercased()
+                guard Self.stopWords.contains(word) else {
+                    if options.json {
+                        struct Body: Encodable { var from: String; var stop: Bool }
+                        Output.printJSON(Body(from: from, stop: false))
+                    } else { print("\(from): not an opt-out keyword; nothing to do") }
+                    return .success
+                }
+                let address: String
+                switch PhoneNumber.e164(from, defaultCountry: nil) {
+                case .success(let normalized): address = normalized
+                case .failure(let problem): throw CrescendoError(.invalidArgument, "--from \(from): \(problem.message)")
+                }
+                let outcome = try await MessagingDesk.with(options) { desk in
+                    try await desk.repository.apply(.init(kind: .unsubscribe, address: address, channel: .sms, detail: body, at: now(), source: "SMS reply"))
+                }
+                if options.json { Output.printJSON(outcome) } else {
+                    print(outcome.optedOut ? "\(address): opted out of marketing SMS" : "\(address): no message of ours went to this number; nobody to opt out")
+                }
+                return .success
+            }
+        }
+    }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -484,4 +484,75 @@ import Testing
         #expect(total["sent"] as? Int == sent.count - 2 + sent.count - 4)
         try await site.remove()
     }
+
+    @Test func textsGoThroughATwilioStyleAPIWithItsErrorsSortedAndStopRepliesOptOut() async throws {
+        let site = try await Site.demo(.sqlite, profiles: 120)
+        let twilio = try await TwilioServer.start()
+        defer { twilio.stop() }
+        let config = try site.write("messaging.yaml", """
+            providers:
+              texts: {type: twilio, base_url: "http://127.0.0.1:\(twilio.port)", account_sid: AC0123, auth_token_env: TEST_TWILIO_TOKEN, from: "+15005550006"}
+            rule_sets:
+              default: {consent: opt_out}
+            retry: {first_delay: 1h}
+            """)
+        let file = try site.write("texts.yaml", """
+            name: texts
+            activities:
+              start: {type: start}
+              audience: {type: build-audience, entity: profile, rule: "tier = 'gold' or tier = 'silver'"}
+              text: {type: sms, fields: [first_name], content: {text: "Hi {{first_name}}, your room is ready 🏨"}}
+              done: {type: end}
+            transitions: [start -> audience, audience -> text, text -> done]
+            """)
+        for arguments in [["campaign", "create", file], ["campaign", "publish", "texts"], ["campaign", "start", "texts"]] {
+            let result = try await site.run(arguments + ["--json"])
+            try #require(result.status == 0, "\(arguments): \(result.stdout) \(result.stderr)")
+        }
+        // Without the token in the environment the configuration is refused, naming the variable.
+        var result = try await site.run(["worker", "--once", "--messaging", config, "--json"])
+        #expect(result.status == 4)
+        #expect(result.errorMessage?.contains("TEST_TWILIO_TOKEN") == true)
+        result = try await site.run(["worker", "--once", "--messaging", config, "--json"], environment: ["TEST_TWILIO_TOKEN": "tok-secret"])
+        #expect(result.status == 0, "\(result.stderr)")
+
+        let preview = try await site.run(["audience", "preview", "--on", "profile", "--where", "tier = 'gold' or tier = 'silver'", "--fields", "id,phone,first_name", "--limit", "10000", "--json"]).list()
+        let phones = preview.compactMap { $0["phone"] as? String }
+        let invalid = phones.filter { $0.hasSuffix("7") }, limited = phones.filter { $0.hasSuffix("3") }
+        let accepted = phones.count - invalid.count - limited.count
+        try #require(accepted > 0 && !invalid.isEmpty && !limited.isEmpty, "the sample should have numbers of each kind")
+        let requests = try twilio.requests()
+        #expect(requests.count == phones.count)
+        #expect(requests.allSatisfy { $0["path"] as? String == "/2010-04-01/Accounts/AC0123/Messages.json" })
+        #expect(requests.allSatisfy { $0["auth"] as? String == "Basic " + Data("AC0123:tok-secret".utf8).base64EncodedString() })
+        #expect(Set(requests.compactMap { $0["idempotency"] as? String }).count == phones.count)
+        let names = Dictionary(uniqueKeysWithValues: preview.compactMap { row in (row["phone"] as? String).map { ($0, row["first_name"] as? String ?? "") } })
+        for request in requests {
+            let form = request["form"] as? [String: String] ?? [:]
+            #expect(form["From"] == "+15005550006")
+            #expect(form["Body"] == "Hi \(names[form["To"] ?? ""] ?? "?"), your room is ready 🏨")
+        }
+        let total = try await site.run(["campaign", "report", "texts", "--json"]).json()["total"] as? [String: Any] ?? [:]
+        #expect(total["sent"] as? Int == accepted)
+        #expect(total["failed"] as? Int == invalid.count)
+        #expect(total["pending"] as? Int == limited.count)
+        // One UCS-2 segment each (the emoji leaves GSM-7; every text is under 70 UTF-16 units).
+        #expect(total["segments"] as? Int == accepted)
+        let suppressed = try await site.run(["suppression", "list", "--channel", "sms", "--json"]).list()
+        #expect(Set(suppressed.compactMap { $0["address"] as? String }) == Set(invalid))
+
+        // A STOP reply opts the sender out: the next text skips them.
+        let stopper = try #require(phones.first { !$0.hasSuffix("7") && !$0.hasSuffix("3") })
+        result = try await site.run(["feedback", "sms-reply", "--from", stopper, "--body", "Stop", "--json"])
+        #expect(try result.json()["opted_out"] as? Bool == true, "\(result.stdout)")
+        result = try await site.run(["campaign", "start", "texts", "--json"])
+        #expect(result.status == 0)
+        result = try await site.run(["worker", "--once", "--messaging", config, "--json"], environment: ["TEST_TWILIO_TOKEN": "tok-secret"])
+        #expect(result.status == 0)
+        let rows = try await site.run(["campaign", "report", "texts", "--json"]).json()["rows"] as? [[String: Any]] ?? []
+        let second = try #require(rows.max { ($0["execution"] as? Int ?? 0) < ($1["execution"] as? Int ?? 0) })
+        #expect((second["excluded"] as? [String: Int])?["opted_out"] == 1)
+        #expect((second["excluded"] as? [String: Int])?["suppressed"] ?? 0 == invalid.count)
+        try await site.remove()
+    }
 }

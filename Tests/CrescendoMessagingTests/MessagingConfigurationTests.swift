@@ -391,7 +391,7 @@ import Testing
                 username_env: SMTP_USER
                 password: hunter2-in-file
               gateway:
-                type: twilio
+                type: carrier-pigeon
             rule_sets:
               marketing:
                 caps:
@@ -407,7 +407,7 @@ import Testing
         result.expect(path: Self.path, line: lineNumber(of: "port: 0", in: text), field: "providers.relay.port")
         result.expect(path: Self.path, line: lineNumber(of: "username_env", in: text), field: "providers.relay.username_env", ["SMTP_USER"])
         result.expect(path: Self.path, line: lineNumber(of: "password:", in: text), field: "providers.relay.password")
-        result.expect(path: Self.path, line: lineNumber(of: "type: twilio", in: text), field: "providers.gateway.type", ["twilio"])
+        result.expect(path: Self.path, line: lineNumber(of: "type: carrier-pigeon", in: text), field: "providers.gateway.type", ["carrier-pigeon"])
         result.expect(path: Self.path, line: lineNumber(of: "fortnight", in: text), field: "rule_sets.marketing.caps[0].per")
         result.expect(path: Self.path, line: lineNumber(of: "9pm", in: text), field: "rule_sets.marketing.quiet_hours")
         result.expect(path: Self.path, line: lineNumber(of: "first_delay", in: text), field: "retry.first_delay")

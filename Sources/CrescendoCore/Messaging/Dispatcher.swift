@@ -22,8 +22,11 @@ public struct Dispatcher: Sendable {
         /// Profile fields holding the recipient's locale and time zone.
         public var localeField: String
         public var timeZoneField: String
+        /// The profile field holding the ISO country that national phone numbers are read in.
+        public var countryField: String
 
-        public init(worker: String, lease: Int64 = 300, batchSize: Int = 200, concurrency: Int = 8, retry: DispatchMachine.RetryPolicy = .init(), ruleSets: [String: PolicyRuleSet] = [:], defaultProviders: [Channel: String] = [:], providerRates: [String: Double] = [:], localeField: String = "locale", timeZoneField: String = "time_zone") {
+        public init(worker: String, lease: Int64 = 300, batchSize: Int = 200, concurrency: Int = 8, retry: DispatchMachine.RetryPolicy = .init(), ruleSets: [String: PolicyRuleSet] = [:], defaultProviders: [Channel: String] = [:], providerRates: [String: Double] = [:], localeField: String = "locale", timeZoneField: String = "time_zone", countryField: String = "country") {
+            self.countryField = countryField
             self.worker = worker
             self.lease = lease
             self.batchSize = batchSize
@@ -162,12 +165,24 @@ public struct Dispatcher: Sendable {
             if let key = message.profileKey { state.consent = shared.consent["\(message.channel.rawValue)/\(purpose)"]?[key] }
             if let field = rules.consentFields[message.channel], case .boolean(let flag)? = profile[field] { state.consentField = flag }
             if let address = message.address { state.suppression = shared.suppression[message.channel]?[SuppressionEntry.normalized(address, channel: message.channel)] }
+            var message = message
+            var addressProblem: String?
+            if message.channel == .sms, let address = message.address {
+                // Phone numbers go out in E.164, national ones read in the profile's country.
+                switch PhoneNumber.e164(address, defaultCountry: profile[settings.countryField]?.text) {
+                case .success(let normalized): message.address = normalized
+                case .failure(let problem): addressProblem = "\"\(address)\": \(problem.message)"
+                }
+            }
             let policy = PolicyMessage(channel: message.channel, category: message.category, address: message.address, expiresAt: message.expiresAt, window: activity?.window)
 
             var action: DispatchMachine.Action
+            var segments: Int?
             let providerName = activity?.provider ?? settings.defaultProviders[message.channel]
             if plan == nil || activity == nil {
                 action = .recordFailed(reason: ExclusionReason.rendering, detail: "the campaign version of execution \(message.execution) has no activity \"\(message.activity)\"", suppress: false)
+            } else if let addressProblem {
+                action = machine.policyDecided(.exclude(reason: ExclusionReason.invalidAddress, detail: addressProblem))
             } else if message.profileKey != nil && profile.isEmpty {
                 action = machine.policyDecided(.exclude(reason: ExclusionReason.noProfile, detail: "the profile no longer exists"))
             } else {
@@ -178,6 +193,7 @@ public struct Dispatcher: Sendable {
                     do {
                         let context = MessageContext(profile: profile, variables: plan?.variables ?? [:], locale: profile[settings.localeField]?.text, timeZone: timeZone.identifier, now: now)
                         let rendered = try renderer.render(message, content: activity?.content ?? [:], context: context)
+                        if message.channel == .sms { segments = SMSSegments.count(rendered.parts["text"] ?? "").segments }
                         var limits = [(name: "provider:\(providerName)", perSecond: settings.providerRates[providerName] ?? 0)]
                         if let perHour = activity?.throttlePerHour { limits.append((name: "activity:\(message.execution)/\(message.activity)", perSecond: Double(perHour) / 3600)) }
                         try await throttle.pass(limits)
@@ -204,7 +220,8 @@ public struct Dispatcher: Sendable {
                 }
             }
             if let faultHook { await faultHook(message.id) }
-            let record = DispatchRecord(id: message.id, action: action, provider: providerName)
+            var record = DispatchRecord(id: message.id, action: action, provider: providerName)
+            record.segments = segments
             let landed = try await messages.record([record], worker: settings.worker, now: Int64(Date().timeIntervalSince1970))
             if case .recordFailed(_, let detail, true) = action, let address = message.address {
                 try await messages.suppress([SuppressionEntry(channel: message.channel, address: address, reason: "hard_bounce", detail: detail, createdAt: now)])

@@ -19,6 +19,8 @@ public struct MessageReport: Sendable, Hashable, Codable {
         /// Messages whose recipient complained or unsubscribed (feedback).
         public var complaints: Int
         public var unsubscribes: Int
+        /// SMS segments billed for what was sent (GSM-7: 160 or 153 characters each, UCS-2: 70 or 67).
+        public var segments: Int
 
         public init(campaign: String, execution: Int64, activity: String, channel: String) {
             self.campaign = campaign
@@ -36,6 +38,7 @@ public struct MessageReport: Sendable, Hashable, Codable {
             failedReasons = [:]
             complaints = 0
             unsubscribes = 0
+            segments = 0
         }
 
         /// Messages that reached the provider (whatever happened after).
@@ -51,7 +54,7 @@ public struct MessageReport: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case campaign, execution, activity, channel, targeted, excluded, pending, sent, delivered, bounced, failed, expired
-            case failedReasons = "failed_reasons", complaints, unsubscribes
+            case failedReasons = "failed_reasons", complaints, unsubscribes, segments
         }
     }
 
@@ -71,6 +74,7 @@ public struct MessageReport: Sendable, Hashable, Codable {
             total.failed += row.failed
             total.expired += row.expired
             total.complaints += row.complaints
+            total.segments += row.segments
             total.unsubscribes += row.unsubscribes
             total.excluded.merge(row.excluded, uniquingKeysWith: +)
             total.failedReasons.merge(row.failedReasons, uniquingKeysWith: +)
@@ -82,7 +86,7 @@ public struct MessageReport: Sendable, Hashable, Codable {
 extension MessageRepository {
     /// The report of a campaign (every execution), or of one execution.
     public func report(campaign: String, execution: Int64? = nil) async throws -> MessageReport {
-        var text = "SELECT campaign, execution, activity, channel, status, coalesce(reason, ''), count(*) FROM crescendo_message WHERE campaign = ?"
+        var text = "SELECT campaign, execution, activity, channel, status, coalesce(reason, ''), count(*), coalesce(sum(segments), 0) FROM crescendo_message WHERE campaign = ?"
         var values = [Self.text(campaign)]
         if let execution {
             text += " AND execution = ?"
@@ -91,7 +95,7 @@ extension MessageRepository {
         text += " GROUP BY campaign, execution, activity, channel, status, coalesce(reason, '') ORDER BY execution, activity"
         var rows: [String: MessageReport.Row] = [:]
         var order: [String] = []
-        for row in try await store.rows(query(text, values, columns: [.text, .integer, .text, .text, .text, .text, .integer])) {
+        for row in try await store.rows(query(text, values, columns: [.text, .integer, .text, .text, .text, .text, .integer, .integer])) {
             guard let name = row[0].text, case .integer(let execution) = row[1], let activity = row[2].text, let channel = row[3].text,
                 let status = row[4].text.flatMap(MessageStatus.init(rawValue:)), case .integer(let count) = row[6]
             else { continue }
@@ -103,6 +107,7 @@ extension MessageRepository {
             let reason = row[5].text ?? ""
             let n = Int(count)
             rows[key]!.targeted += n
+            if case .integer(let segments) = row[7] { rows[key]!.segments += Int(segments) }
             switch status {
             case .pending: rows[key]!.pending += n
             case .sent: rows[key]!.sent += n

@@ -73,6 +73,10 @@ extension MessageRepository {
         } else if let provider = feedback.providerID {
             filter = "provider_id = ?"
             lookup = [Self.text(provider)]
+        } else if let address = feedback.address {
+            // A reply from a number: the latest message sent to it says whose it is.
+            filter = "channel = ? AND address = ? AND status IN ('sent', 'delivered')"
+            lookup = [Self.text(feedback.channel.rawValue), Self.text(address)]
         }
         var found: (id: String, address: String?, profileKey: String?, status: String, campaign: String, execution: Int64, activity: String)?
         if !filter.isEmpty {

@@ -61,7 +61,7 @@ public struct MessageRepository: Sendable {
             CREATE TABLE IF NOT EXISTS crescendo_message (id TEXT PRIMARY KEY, profile_key TEXT, \(profileColumns)campaign TEXT NOT NULL, \
             execution \(big) NOT NULL, activity TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL, target TEXT NOT NULL, \
             address TEXT, status TEXT NOT NULL, reason TEXT, detail TEXT, created_at \(stamp) NOT NULL, sent_at \(stamp), updated_at \(stamp) NOT NULL, \
-            due_epoch \(big) NOT NULL, expires_epoch \(big), sent_epoch \(big), attempts \(big) NOT NULL DEFAULT 0, sending \(big) NOT NULL DEFAULT 0, worker TEXT, lease_until \(big), \
+            due_epoch \(big) NOT NULL, expires_epoch \(big), sent_epoch \(big), attempts \(big) NOT NULL DEFAULT 0, sending \(big) NOT NULL DEFAULT 0, segments \(big), worker TEXT, lease_until \(big), \
             provider TEXT, provider_id TEXT, payload TEXT NOT NULL)
             """,
             "CREATE INDEX IF NOT EXISTS crescendo_message_due ON crescendo_message (status, due_epoch)",
@@ -191,7 +191,7 @@ public struct MessageRepository: Sendable {
             case .send:
                 continue
             case .recordSent(let providerID):
-                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'sent', reason = NULL, detail = NULL, sent_at = ?, sent_epoch = ?, updated_at = ?, provider = ?, provider_id = ?, \(done) WHERE \(mine)", [Self.timestamp(now), Self.int(now), Self.timestamp(now), Self.text(record.provider), Self.text(providerID)] + id)))
+                steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'sent', reason = NULL, detail = NULL, sent_at = ?, sent_epoch = ?, updated_at = ?, provider = ?, provider_id = ?, segments = ?, \(done) WHERE \(mine)", [Self.timestamp(now), Self.int(now), Self.timestamp(now), Self.text(record.provider), Self.text(providerID), Self.int(record.segments.map(Int64.init))] + id)))
             case .recordExcluded(let reason, let detail):
                 steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'excluded', reason = ?, detail = ?, updated_at = ?, \(done) WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))
             case .reschedule(let at, let reason, let detail):

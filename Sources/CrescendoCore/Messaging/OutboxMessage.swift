@@ -48,6 +48,8 @@ public struct DispatchRecord: Sendable, Hashable {
     public var id: String
     public var action: DispatchMachine.Action
     public var provider: String?
+    /// SMS segments the provider will bill for (GSM-7 or UCS-2), when known.
+    public var segments: Int?
 
     public init(id: String, action: DispatchMachine.Action, provider: String?) {
         self.id = id

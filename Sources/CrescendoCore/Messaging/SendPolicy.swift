@@ -155,7 +155,7 @@ public enum SendPolicy {
     public static func isValid(_ address: String, channel: Channel) -> Bool {
         switch channel {
         case .email: ValueParser.isEmail(address)
-        case .sms: ValueParser.normalizePhone(address) != nil
+        case .sms: ValueParser.normalizePhone(address) != nil || address.hasPrefix("+")
         case .push: !address.contains(where: \.isWhitespace)
         case .directMail: true
         }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// An HTTP server on loopback that speaks Twilio's Messages API the way Twilio answers: 201 with
+/// a message sid, 400 with error 21211 for an invalid number (here: numbers ending in 7), 429 with
+/// error 20429 when rate limited (numbers ending in 3). Every request is logged as a JSON line.
+final class TwilioServer: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    let log: URL
+    let folder: URL
+
+    static let script = #"""
+    import base64, http.server, json, os, sys, threading, urllib.parse, uuid
+    log_path = sys.argv[1]
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args): pass
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            form = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+            fields = {k: v[0] for k, v in form.items()}
+            to = fields.get("To", "")
+            if to.endswith("7"):
+                status, body = 400, {"code": 21211, "message": "The 'To' number %s is not a valid phone number." % to, "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400}
+            elif to.endswith("3"):
+                status, body = 429, {"code": 20429, "message": "Too Many Requests", "more_info": "https://www.twilio.com/docs/errors/20429", "status": 429}
+            else:
+                status, body = 201, {"sid": "SM" + uuid.uuid4().hex, "status": "queued", "to": to, "body": fields.get("Body")}
+            with lock, open(log_path, "a") as out:
+                out.write(json.dumps({"path": self.path, "auth": self.headers.get("Authorization"), "idempotency": self.headers.get("I-Twilio-Idempotency-Token"), "form": fields, "status": status}) + "\n")
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(log_path + ".port.tmp", "w") as f: f.write(str(server.server_address[1]))
+    os.rename(log_path + ".port.tmp", log_path + ".port")
+    server.serve_forever()
+    """#
+
+    private init(process: Process, port: Int, log: URL, folder: URL) {
+        self.process = process
+        self.port = port
+        self.log = log
+        self.folder = folder
+    }
+
+    static func start() async throws -> TwilioServer {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-twilio-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let log = folder.appendingPathComponent("requests.jsonl")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let script = folder.appendingPathComponent("twilio.py")
+        try Data(script_text.utf8).write(to: script)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, log.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let portFile = URL(fileURLWithPath: log.path + ".port")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+                return TwilioServer(process: process, port: port, log: log, folder: folder)
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        throw SMTPSink.SinkError(message: "the Twilio test server did not start")
+    }
+
+    private static var script_text: String { script }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func requests() throws -> [[String: Any]] {
+        String(decoding: try Data(contentsOf: log), as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+}
