@@ -102,7 +102,7 @@ struct ConfigurationReader {
         let sender = MessagingConfiguration.Sender(from: from, replyTo: string(senderNode, "reply_to", "sender"), domain: domain)
 
         let linksNode = value(root, "links")
-        known(linksNode, "links", ["base_url", "secret_env", "secret_file"])
+        known(linksNode, "links", ["base_url", "secret_env", "secret_file", "track_clicks", "track_opens"])
         let baseURL = string(linksNode, "base_url", "links")
         var linkSecret: String?
         if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
@@ -257,11 +257,19 @@ struct ConfigurationReader {
         if from.isEmpty, providers.values.contains(where: { $0.channel == .email }) {
             problem(senderNode ?? root, "sender.from", "is required to send email")
         }
+        let trackClicks = value(linksNode, "track_clicks")?.bool ?? false
+        let trackOpens = value(linksNode, "track_opens")?.bool ?? false
+        if (trackClicks || trackOpens) && (baseURL == nil || linkSecret == nil) {
+            problem(linksNode, "links", "tracking needs base_url and a secret")
+        }
         if !problems.isEmpty {
             throw CrescendoError(.invalidArgument, problems.count == 1 ? problems[0] : "\(problems.count) problems in the messaging configuration:\n  " + problems.joined(separator: "\n  "))
         }
-        return MessagingConfiguration(
+        var configuration = MessagingConfiguration(
             sender: sender, linkBaseURL: baseURL, linkSecret: linkSecret, providers: providers, channels: channels, ruleSets: ruleSets, retry: retry,
             batchSize: batchSize, concurrency: concurrency, lease: lease, localeField: localeField, timeZoneField: timeZoneField, countryField: countryField, defaultCurrency: currency)
+        configuration.trackClicks = trackClicks
+        configuration.trackOpens = trackOpens
+        return configuration
     }
 }

@@ -66,6 +66,8 @@ public struct MessagingConfiguration: Sendable {
     public var sender: Sender
     public var linkBaseURL: String?
     public var linkSecret: String?
+    public var trackClicks: Bool = false
+    public var trackOpens: Bool = false
     public var providers: [String: Provider]
     public var channels: [Channel: String]
     public var ruleSets: [String: PolicyRuleSet]

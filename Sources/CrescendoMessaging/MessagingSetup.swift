@@ -66,7 +66,7 @@ public enum MessagingSetup {
     public static func renderer(_ configuration: MessagingConfiguration) -> TemplateMessageRenderer {
         var links: LinkSigner?
         if let base = configuration.linkBaseURL, let secret = configuration.linkSecret { links = LinkSigner(secret: secret, baseURL: base) }
-        return TemplateMessageRenderer(links: links, defaultCurrency: configuration.defaultCurrency)
+        return TemplateMessageRenderer(links: links, defaultCurrency: configuration.defaultCurrency, trackClicks: configuration.trackClicks, trackOpens: configuration.trackOpens)
     }
 
     public static func settings(_ configuration: MessagingConfiguration, worker: String) -> Dispatcher.Settings {

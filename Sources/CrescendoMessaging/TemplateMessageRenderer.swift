@@ -14,7 +14,13 @@ public final class TemplateMessageRenderer: MessageRenderer, @unchecked Sendable
     /// The currency templates use when a value does not carry one.
     public let defaultCurrency: String?
 
-    public init(links: LinkSigner?, defaultCurrency: String? = nil) {
+    /// Rewrite HTML links into signed click links, and add an open pixel.
+    public let trackClicks: Bool
+    public let trackOpens: Bool
+
+    public init(links: LinkSigner?, defaultCurrency: String? = nil, trackClicks: Bool = false, trackOpens: Bool = false) {
+        self.trackClicks = trackClicks
+        self.trackOpens = trackOpens
         self.links = links
         self.defaultCurrency = defaultCurrency
     }
@@ -63,6 +69,9 @@ public final class TemplateMessageRenderer: MessageRenderer, @unchecked Sendable
         var parts: [String: String] = [:]
         for (part, text) in content {
             parts[part] = try template(part, text).render(values, recipient: recipient)
+        }
+        if let links, let html = parts["html"], trackClicks || trackOpens {
+            parts["html"] = links.track(html: html, id: message.id, unsubscribe: values["unsubscribe_url"].flatMap { if case .string(let url) = $0 { url } else { nil } }, clicks: trackClicks, opens: trackOpens)
         }
         return RenderedMessage(id: message.id, channel: message.channel, address: message.address ?? "", parts: parts, headers: headers, date: context.now)
     }

@@ -8,7 +8,69 @@ struct FeedbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedback",
         abstract: "What came back after sending: unsubscribes, bounces, complaints. Updates history, suppression and consent.",
-        subcommands: [Import.self, Unsubscribe.self, SMSReply.self])
+        subcommands: [Import.self, Unsubscribe.self, SMSReply.self, Click.self, Open.self])
+
+    /// The signer of the messaging configuration's links.
+    static func signer(_ messaging: String?) throws -> LinkSigner {
+        guard let path = messaging ?? ProcessInfo.processInfo.environment["CRESCENDO_MESSAGING"] else {
+            throw CrescendoError(.invalidArgument, "--messaging FILE (or $CRESCENDO_MESSAGING) is needed to check the link's signature")
+        }
+        let configuration = try MessagingConfiguration.load(path: path)
+        guard let base = configuration.linkBaseURL, let secret = configuration.linkSecret else {
+            throw CrescendoError(.invalidArgument, "\(path): links.base_url and a secret are needed to check links")
+        }
+        return LinkSigner(secret: secret, baseURL: base)
+    }
+
+    struct Click: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a click on a tracked link and print where it leads (what the redirect endpoint does).",
+            discussion: "A changed target or a forged link is refused (exit 4): the redirect is never open.")
+        @Argument var url: String
+        @Option(name: .long, help: "The messaging configuration (default $CRESCENDO_MESSAGING).") var messaging: String?
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await reporting(json: options.json) {
+                let signer = try FeedbackCommand.signer(messaging)
+                guard url.hasPrefix(signer.baseURL), let click = signer.verifyClick(url: url) else {
+                    throw CrescendoError(.invalidArgument, "the link is not one of ours or was changed: refused")
+                }
+                _ = try await MessagingDesk.with(options) { desk in
+                    try await desk.repository.apply(.init(kind: .click, messageID: click.id, detail: click.target, at: now(), source: "click"))
+                }
+                if options.json {
+                    struct Body: Encodable { var message: String; var location: String }
+                    Output.printJSON(Body(message: click.id, location: click.target))
+                } else { print(click.target) }
+                return .success
+            }
+        }
+    }
+
+    struct Open: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record an open from a tracking pixel's URL.")
+        @Argument var url: String
+        @Option(name: .long, help: "The messaging configuration (default $CRESCENDO_MESSAGING).") var messaging: String?
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await reporting(json: options.json) {
+                let signer = try FeedbackCommand.signer(messaging)
+                guard url.hasPrefix(signer.baseURL), let id = signer.verify(url: url, action: "open") else {
+                    throw CrescendoError(.invalidArgument, "the pixel URL is not one of ours or was changed: refused")
+                }
+                _ = try await MessagingDesk.with(options) { desk in
+                    try await desk.repository.apply(.init(kind: .open, messageID: id, at: now(), source: "pixel"))
+                }
+                if options.json {
+                    struct Body: Encodable { var message: String; var opened: Bool }
+                    Output.printJSON(Body(message: id, opened: true))
+                } else { print("message \(id): opened") }
+                return .success
+            }
+        }
+    }
 
     struct SMSReply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

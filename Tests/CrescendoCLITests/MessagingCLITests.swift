@@ -555,4 +555,63 @@ import Testing
         #expect((second["excluded"] as? [String: Int])?["suppressed"] ?? 0 == invalid.count)
         try await site.remove()
     }
+
+    @Test func trackedClicksAndOpensAreSignedCountedAndNeverRedirectElsewhere() async throws {
+        let site = try await Site.demo(.sqlite, profiles: 60)
+        _ = try site.write("link.secret", "tracking-secret")
+        let config = try site.write("messaging.yaml", """
+            sender: {from: "Crescendo Hotels <news@hotels.example>", domain: hotels.example}
+            links: {base_url: "https://t.hotels.example", secret_file: link.secret, track_clicks: true, track_opens: true}
+            providers:
+              outbox: {type: eml-folder, path: outbox}
+            rule_sets:
+              default: {consent: opt_out}
+            """)
+        let campaign = Self.campaign.replacingOccurrences(of: "RULE", with: "tier = 'gold'")
+            .replacingOccurrences(of: "html: \"<p>Hello <b>{{first_name}}</b> &mdash; {{profile.tier}} {{variables.greeting}}</p>\"",
+                                  with: "html: \"<html><body><p>Hi {{first_name}}, <a href='https://hotels.example/offers?a=1&amp;b=2'>offers</a> <a href=\\\"https://hotels.example/offers?a=1&amp;b=2\\\">again</a> <a href=\\\"{{unsubscribe_url}}\\\">unsubscribe</a></p></body></html>\"")
+        let file = try site.write("news.yaml", campaign)
+        for arguments in [["campaign", "create", file], ["campaign", "publish", "news"], ["campaign", "start", "news"], ["worker", "--once", "--messaging", config]] {
+            let result = try await site.run(arguments + ["--json"])
+            try #require(result.status == 0, "\(arguments): \(result.stdout) \(result.stderr)")
+        }
+        let outbox = site.folder.appendingPathComponent("outbox")
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted().first)
+        let html = try await python(#"""
+        import email, email.policy, sys
+        m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+        print(m.get_body(("html",)).get_content())
+        """#, [outbox.appendingPathComponent(first).path])
+        // The double-quoted link is tracked, the unsubscribe link is not, and a pixel is added.
+        let clickLinks = html.components(separatedBy: "href=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+            .map { $0.replacingOccurrences(of: "&amp;", with: "&") }
+        let click = try #require(clickLinks.first { $0.hasPrefix("https://t.hotels.example/click?") }, "\(html)")
+        #expect(clickLinks.contains { $0.hasPrefix("https://t.hotels.example/unsubscribe?") })
+        let pixel = try #require(html.components(separatedBy: "src=\"").dropFirst().first?.split(separator: "\"").first.map { String($0).replacingOccurrences(of: "&amp;", with: "&") })
+        #expect(pixel.hasPrefix("https://t.hotels.example/open?"))
+
+        var result = try await site.run(["feedback", "click", click, "--messaging", config, "--json"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(try result.json()["location"] as? String == "https://hotels.example/offers?a=1&b=2")
+        result = try await site.run(["feedback", "click", click, "--messaging", config, "--json"])
+        // A link whose target was swapped for another site is refused: never an open redirect.
+        let evil = click.replacingOccurrences(of: #"u=[^&]+"#, with: "u=" + Data("https://evil.example/".utf8).base64EncodedString(), options: .regularExpression)
+        result = try await site.run(["feedback", "click", evil, "--messaging", config, "--json"])
+        #expect(result.status == 4)
+        for _ in 0..<2 { _ = try await site.run(["feedback", "open", pixel, "--messaging", config, "--json"]) }
+        result = try await site.run(["feedback", "open", pixel.replacingOccurrences(of: "t=", with: "t=A"), "--messaging", config, "--json"])
+        #expect(result.status == 4)
+
+        let report = try await site.run(["campaign", "report", "news", "--json"]).json()
+        let total = try #require(report["total"] as? [String: Any])
+        #expect(total["clicks"] as? Int == 2)
+        #expect(total["unique_clicks"] as? Int == 1)
+        #expect(total["opens"] as? Int == 2)
+        #expect(total["unique_opens"] as? Int == 1)
+        let links = try #require(report["links"] as? [[String: Any]])
+        #expect(links.count == 1)
+        #expect(links.first?["link"] as? String == "https://hotels.example/offers?a=1&b=2")
+        #expect(links.first?["clicks"] as? Int == 2)
+        try await site.remove()
+    }
 }

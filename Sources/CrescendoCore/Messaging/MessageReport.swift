@@ -19,6 +19,10 @@ public struct MessageReport: Sendable, Hashable, Codable {
         /// Messages whose recipient complained or unsubscribed (feedback).
         public var complaints: Int
         public var unsubscribes: Int
+        public var opens: Int
+        public var uniqueOpens: Int
+        public var clicks: Int
+        public var uniqueClicks: Int
         /// SMS segments billed for what was sent (GSM-7: 160 or 153 characters each, UCS-2: 70 or 67).
         public var segments: Int
 
@@ -39,6 +43,10 @@ public struct MessageReport: Sendable, Hashable, Codable {
             complaints = 0
             unsubscribes = 0
             segments = 0
+            opens = 0
+            uniqueOpens = 0
+            clicks = 0
+            uniqueClicks = 0
         }
 
         /// Messages that reached the provider (whatever happened after).
@@ -51,10 +59,14 @@ public struct MessageReport: Sendable, Hashable, Codable {
         public var failureRate: Double? { accepted + failed == 0 ? nil : Double(failed) / Double(accepted + failed) }
         public var complaintRate: Double? { accepted == 0 ? nil : Double(complaints) / Double(accepted) }
         public var unsubscribeRate: Double? { accepted == 0 ? nil : Double(unsubscribes) / Double(accepted) }
+        /// Unique opens over messages sent (pixels are blocked by some clients: a lower bound).
+        public var openRate: Double? { accepted == 0 ? nil : Double(uniqueOpens) / Double(accepted) }
+        public var clickRate: Double? { accepted == 0 ? nil : Double(uniqueClicks) / Double(accepted) }
 
         enum CodingKeys: String, CodingKey {
             case campaign, execution, activity, channel, targeted, excluded, pending, sent, delivered, bounced, failed, expired
-            case failedReasons = "failed_reasons", complaints, unsubscribes, segments
+            case failedReasons = "failed_reasons", complaints, unsubscribes, segments, opens
+            case uniqueOpens = "unique_opens", clicks, uniqueClicks = "unique_clicks"
         }
     }
 
@@ -75,6 +87,10 @@ public struct MessageReport: Sendable, Hashable, Codable {
             total.expired += row.expired
             total.complaints += row.complaints
             total.segments += row.segments
+            total.opens += row.opens
+            total.uniqueOpens += row.uniqueOpens
+            total.clicks += row.clicks
+            total.uniqueClicks += row.uniqueClicks
             total.unsubscribes += row.unsubscribes
             total.excluded.merge(row.excluded, uniquingKeysWith: +)
             total.failedReasons.merge(row.failedReasons, uniquingKeysWith: +)
@@ -121,8 +137,12 @@ extension MessageRepository {
             }
         }
         for (key, kinds) in try await feedbackCounts(campaign: campaign, execution: execution) where rows[key] != nil {
-            rows[key]!.complaints = kinds[.complaint] ?? 0
-            rows[key]!.unsubscribes = kinds[.unsubscribe] ?? 0
+            rows[key]!.complaints = kinds[.complaint]?.unique ?? 0
+            rows[key]!.unsubscribes = kinds[.unsubscribe]?.unique ?? 0
+            rows[key]!.opens = kinds[.open]?.total ?? 0
+            rows[key]!.uniqueOpens = kinds[.open]?.unique ?? 0
+            rows[key]!.clicks = kinds[.click]?.total ?? 0
+            rows[key]!.uniqueClicks = kinds[.click]?.unique ?? 0
         }
         return MessageReport(rows: order.map { rows[$0]! })
     }

@@ -7,6 +7,8 @@ extension MessageRepository {
         case softBounce = "soft_bounce"
         case complaint
         case unsubscribe
+        case open
+        case click
     }
 
     /// One piece of feedback about a message: found by its outbox id, or by the provider's id
@@ -132,25 +134,45 @@ extension MessageRepository {
             optOut()
         case .unsubscribe:
             optOut()
+        case .open, .click:
+            // Engagement is history only: the event (with the link clicked) is the record.
+            break
         }
         _ = try await must(steps, "record the feedback")
         return outcome
     }
 
-    /// Complaints and unsubscribes per execution and activity, for the report.
-    func feedbackCounts(campaign: String, execution: Int64?) async throws -> [String: [FeedbackKind: Int]] {
-        var text = "SELECT m.execution, m.activity, f.kind, count(DISTINCT f.message) FROM crescendo_feedback f JOIN crescendo_message m ON m.id = f.message WHERE m.campaign = ?"
+    /// Feedback events per execution and activity, for the report: (total events, messages).
+    func feedbackCounts(campaign: String, execution: Int64?) async throws -> [String: [FeedbackKind: (total: Int, unique: Int)]] {
+        var text = "SELECT m.execution, m.activity, f.kind, count(*), count(DISTINCT f.message) FROM crescendo_feedback f JOIN crescendo_message m ON m.id = f.message WHERE m.campaign = ?"
         var values = [Self.text(campaign)]
         if let execution {
             text += " AND m.execution = ?"
             values.append(Self.int(execution))
         }
         text += " GROUP BY m.execution, m.activity, f.kind"
-        var counts: [String: [FeedbackKind: Int]] = [:]
-        for row in try await store.rows(query(text, values, columns: [.integer, .text, .text, .integer])) {
-            guard case .integer(let execution) = row[0], let activity = row[1].text, let kind = row[2].text.flatMap(FeedbackKind.init(rawValue:)), case .integer(let count) = row[3] else { continue }
-            counts["\(execution)/\(activity)", default: [:]][kind] = Int(count)
+        var counts: [String: [FeedbackKind: (total: Int, unique: Int)]] = [:]
+        for row in try await store.rows(query(text, values, columns: [.integer, .text, .text, .integer, .integer])) {
+            guard case .integer(let execution) = row[0], let activity = row[1].text, let kind = row[2].text.flatMap(FeedbackKind.init(rawValue:)),
+                case .integer(let total) = row[3], case .integer(let unique) = row[4]
+            else { continue }
+            counts["\(execution)/\(activity)", default: [:]][kind] = (Int(total), Int(unique))
         }
         return counts
+    }
+
+    /// Clicks per link of a campaign: (link, total clicks, messages clicked).
+    public func clicksByLink(campaign: String, execution: Int64? = nil) async throws -> [(link: String, total: Int, unique: Int)] {
+        var text = "SELECT f.detail, count(*), count(DISTINCT f.message) FROM crescendo_feedback f JOIN crescendo_message m ON m.id = f.message WHERE m.campaign = ? AND f.kind = 'click'"
+        var values = [Self.text(campaign)]
+        if let execution {
+            text += " AND m.execution = ?"
+            values.append(Self.int(execution))
+        }
+        text += " GROUP BY f.detail ORDER BY count(*) DESC, f.detail"
+        return try await store.rows(query(text, values, columns: [.text, .integer, .integer])).compactMap { row in
+            guard let link = row[0].text, case .integer(let total) = row[1], case .integer(let unique) = row[2] else { return nil }
+            return (link, Int(total), Int(unique))
+        }
     }
 }
