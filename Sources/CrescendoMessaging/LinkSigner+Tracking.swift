@@ -40,21 +40,7 @@ extension LinkSigner {
     public func track(html: String, id: String, unsubscribe: String?, clicks: Bool, opens: Bool) -> String {
         var output = html
         if clicks {
-            var result = ""
-            var rest = Substring(output)
-            while let range = rest.range(of: "href=\"", options: .caseInsensitive) {
-                result += rest[..<range.upperBound]
-                rest = rest[range.upperBound...]
-                guard let close = rest.firstIndex(of: "\"") else { break }
-                let target = String(rest[..<close]).replacingOccurrences(of: "&amp;", with: "&")
-                if (target.hasPrefix("https://") || target.hasPrefix("http://")) && target != unsubscribe {
-                    result += clickURL(id: id, target: target).replacingOccurrences(of: "&", with: "&amp;")
-                } else {
-                    result += rest[..<close]
-                }
-                rest = rest[close...]
-            }
-            output = result + rest
+            for quote in ["\"", "'"] { output = rewrite(output, quote: Character(quote), id: id, unsubscribe: unsubscribe) }
         }
         if opens {
             let pixel = "<img src=\"\(url(action: "open", id: id).replacingOccurrences(of: "&", with: "&amp;"))\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">"
@@ -65,5 +51,24 @@ extension LinkSigner {
             }
         }
         return output
+    }
+
+    /// Rewrites the http(s) targets of `href=` attributes quoted with `quote`.
+    func rewrite(_ html: String, quote: Character, id: String, unsubscribe: String?) -> String {
+        var result = ""
+        var rest = Substring(html)
+        while let range = rest.range(of: "href=\(quote)", options: .caseInsensitive) {
+            result += rest[..<range.upperBound]
+            rest = rest[range.upperBound...]
+            guard let close = rest.firstIndex(of: quote) else { break }
+            let target = String(rest[..<close]).replacingOccurrences(of: "&amp;", with: "&")
+            if (target.hasPrefix("https://") || target.hasPrefix("http://")) && target != unsubscribe && !target.hasPrefix(baseURL + "/") {
+                result += clickURL(id: id, target: target).replacingOccurrences(of: "&", with: "&amp;")
+            } else {
+                result += rest[..<close]
+            }
+            rest = rest[close...]
+        }
+        return result + rest
     }
 }

@@ -582,9 +582,12 @@ import Testing
         m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
         print(m.get_body(("html",)).get_content())
         """#, [outbox.appendingPathComponent(first).path])
-        // The double-quoted link is tracked, the unsubscribe link is not, and a pixel is added.
-        let clickLinks = html.components(separatedBy: "href=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
-            .map { $0.replacingOccurrences(of: "&amp;", with: "&") }
+        // Links in either quotes are tracked, the unsubscribe link is not, and a pixel is added.
+        let doubleQuoted = html.components(separatedBy: "href=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+        let singleQuoted = html.components(separatedBy: "href='").dropFirst().compactMap { $0.split(separator: "'").first.map(String.init) }
+        let clickLinks = (doubleQuoted + singleQuoted).map { $0.replacingOccurrences(of: "&amp;", with: "&") }
+        #expect(clickLinks.filter { $0.hasPrefix("https://t.hotels.example/click?") }.count == 2)
+        #expect(!clickLinks.contains { $0.hasPrefix("https://hotels.example/") }, "an untracked link: \(clickLinks)")
         let click = try #require(clickLinks.first { $0.hasPrefix("https://t.hotels.example/click?") }, "\(html)")
         #expect(clickLinks.contains { $0.hasPrefix("https://t.hotels.example/unsubscribe?") })
         let pixel = try #require(html.components(separatedBy: "src=\"").dropFirst().first?.split(separator: "\"").first.map { String($0).replacingOccurrences(of: "&amp;", with: "&") })
