@@ -27,19 +27,22 @@ struct ConfigurationReader {
 
     mutating func known(_ node: Node?, _ field: String, _ keys: [String]) {
         for (key, _, keyNode) in mapping(node) where !keys.contains(key) {
-            problem(keyNode, field.isEmpty ? key : "\(field).\(key)", "unknown setting\(Spelling.hint(key, among: keys)) (settings: \(keys.joined(separator: ", ")))")
+            problem(keyNode, field.isEmpty ? key : path(field, key), "unknown setting\(Spelling.hint(key, among: keys)) (settings: \(keys.joined(separator: ", ")))")
         }
     }
 
     func value(_ node: Node?, _ key: String) -> Node? { node?.mapping?[Node(key)] }
 
+    /// `parent.key`, or the key alone at the top of the file.
+    func path(_ field: String, _ key: String) -> String { field.isEmpty ? key : field + "." + key }
+
     mutating func string(_ node: Node?, _ key: String, _ field: String, required: Bool = false) -> String? {
         guard let child = value(node, key) else {
-            if required { problem(node, "\(field).\(key)", "is required") }
+            if required { problem(node, path(field, key), "is required") }
             return nil
         }
         guard let text = child.string, child.scalar != nil else {
-            problem(child, "\(field).\(key)", "must be text")
+            problem(child, path(field, key), "must be text")
             return nil
         }
         return text
@@ -48,7 +51,7 @@ struct ConfigurationReader {
     mutating func int(_ node: Node?, _ key: String, _ field: String, range: ClosedRange<Int>) -> Int? {
         guard let child = value(node, key) else { return nil }
         guard let number = child.int, range.contains(number) else {
-            problem(child, "\(field).\(key)", "\"\(child.string ?? "")\" must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            problem(child, path(field, key), "\"\(child.string ?? "")\" must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         return number
@@ -57,7 +60,7 @@ struct ConfigurationReader {
     mutating func duration(_ node: Node?, _ key: String, _ field: String) -> Int64? {
         guard let child = value(node, key) else { return nil }
         guard let seconds = child.string.flatMap(CampaignDuration.seconds), seconds > 0 else {
-            problem(child, "\(field).\(key)", "\"\(child.string ?? "")\" is not a duration such as 30s, 5m or 1h")
+            problem(child, path(field, key), "\"\(child.string ?? "")\" is not a duration such as 30s, 5m or 1h")
             return nil
         }
         return seconds
@@ -66,16 +69,16 @@ struct ConfigurationReader {
     /// A secret named by `KEY_env`: the variable must be set.
     mutating func secret(_ node: Node?, _ key: String, _ field: String) -> String? {
         guard let name = string(node, "\(key)_env", field) else {
-            if value(node, key) != nil { problem(value(node, key), "\(field).\(key)", "secrets are not written in the file; name an environment variable with \(key)_env") }
+            if value(node, key) != nil { problem(value(node, key), path(field, key), "secrets are not written in the file; name an environment variable with \(key)_env") }
             return nil
         }
         // A value that is not a variable name may be the secret itself: never repeat it.
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !(name.first?.isNumber ?? true) else {
-            problem(value(node, "\(key)_env"), "\(field).\(key)_env", "must name an environment variable (letters, digits and _); the secret itself never goes in the file")
+            problem(value(node, "\(key)_env"), path(field, "\(key)_env"), "must name an environment variable (letters, digits and _); the secret itself never goes in the file")
             return nil
         }
         guard let secret = environment[name], !secret.isEmpty else {
-            problem(value(node, "\(key)_env"), "\(field).\(key)_env", "the environment variable \(name) is not set")
+            problem(value(node, "\(key)_env"), path(field, "\(key)_env"), "the environment variable \(name) is not set")
             return nil
         }
         return secret
@@ -252,7 +255,7 @@ struct ConfigurationReader {
         let localeField = string(profileFields, "locale", "profile_fields") ?? "locale"
         let timeZoneField = string(profileFields, "time_zone", "profile_fields") ?? "time_zone"
         let countryField = string(profileFields, "country", "profile_fields") ?? "country"
-        let currency = string(root, "currency", "currency")
+        let currency = string(root, "currency", "")
 
         if from.isEmpty, providers.values.contains(where: { $0.channel == .email }) {
             problem(senderNode ?? root, "sender.from", "is required to send email")

@@ -70,37 +70,30 @@ final class RenderEnvironment {
 
     /// Grouped number; `fractionDigits` nil means 0…6 digits as needed.
     func formatNumber(_ number: NSNumber, fractionDigits: Int?) -> String? {
-        let key = "n|\(fractionDigits.map(String.init) ?? "auto")"
-        let formatter: NumberFormatter
-        if let cached = numberFormatters[key] {
-            formatter = cached
-        } else {
-            formatter = NumberFormatter()
-            formatter.locale = locale
+        numberFormatter("n|\(fractionDigits.map(String.init) ?? "auto")") { formatter in
             formatter.numberStyle = .decimal
             formatter.usesGroupingSeparator = true
             formatter.minimumFractionDigits = fractionDigits ?? 0
             formatter.maximumFractionDigits = fractionDigits ?? 6
-            formatter.roundingMode = .halfUp
-            numberFormatters[key] = formatter
-        }
-        return formatter.string(from: number)
+        }.string(from: number)
     }
 
     func formatCurrency(_ number: NSNumber, code: String) -> String? {
-        let key = "c|\(code)"
-        let formatter: NumberFormatter
-        if let cached = numberFormatters[key] {
-            formatter = cached
-        } else {
-            formatter = NumberFormatter()
-            formatter.locale = locale
+        numberFormatter("c|\(code)") { formatter in
             formatter.numberStyle = .currency
             formatter.currencyCode = code
-            formatter.roundingMode = .halfUp
-            numberFormatters[key] = formatter
-        }
-        return formatter.string(from: number)
+        }.string(from: number)
+    }
+
+    /// The recipient's formatter for `key`, made by `configure` on first use in this render.
+    private func numberFormatter(_ key: String, _ configure: (NumberFormatter) -> Void) -> NumberFormatter {
+        if let cached = numberFormatters[key] { return cached }
+        let formatter = NumberFormatter()
+        formatter.locale = locale
+        formatter.roundingMode = .halfUp
+        configure(formatter)
+        numberFormatters[key] = formatter
+        return formatter
     }
 
     func uppercase(_ s: String) -> String { s.uppercased(with: locale) }

@@ -166,14 +166,8 @@ struct FeedbackCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting(json: options.json) {
-                guard let path = messaging ?? ProcessInfo.processInfo.environment["CRESCENDO_MESSAGING"] else {
-                    throw CrescendoError(.invalidArgument, "--messaging FILE (or $CRESCENDO_MESSAGING) is needed to check the link's signature")
-                }
-                let configuration = try MessagingConfiguration.load(path: path)
-                guard let base = configuration.linkBaseURL, let secret = configuration.linkSecret else {
-                    throw CrescendoError(.invalidArgument, "\(path): links.base_url and a secret are needed to check unsubscribe links")
-                }
-                guard url.hasPrefix(base), let id = LinkSigner(secret: secret, baseURL: base).verify(url: url, action: "unsubscribe") else {
+                let signer = try FeedbackCommand.signer(messaging)
+                guard url.hasPrefix(signer.baseURL), let id = signer.verify(url: url, action: "unsubscribe") else {
                     throw CrescendoError(.invalidArgument, "the unsubscribe link is not one of ours or was changed: refused")
                 }
                 let outcome = try await MessagingDesk.with(options) { desk in

@@ -55,7 +55,7 @@ final class TwilioServer: @unchecked Sendable {
         let log = folder.appendingPathComponent("requests.jsonl")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let script = folder.appendingPathComponent("twilio.py")
-        try Data(script_text.utf8).write(to: script)
+        try Data(Self.script.utf8).write(to: script)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, log.path]
@@ -74,8 +74,6 @@ final class TwilioServer: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
         throw SMTPSink.SinkError(message: "the Twilio test server did not start")
     }
-
-    private static var script_text: String { script }
 
     func stop() {
         kill(process.processIdentifier, SIGKILL)

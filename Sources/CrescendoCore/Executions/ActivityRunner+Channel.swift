@@ -95,14 +95,12 @@ extension ActivityRunner {
         if per == "profile" && !profileSteps.isEmpty {
             // One message per person: the row with the lowest key speaks for the profile; rows
             // without a profile stay, each excluded.
-            let partition = profile.key.indices.map { q("p\($0)") }.joined(separator: ", ")
             let order = source.key.indices.map { "w.\(q("k\($0)"))" }.joined(separator: ", ")
             text = """
                 INSERT INTO \(q(table)) (\(list)) SELECT \(list) FROM (SELECT \(selected), \
                 ROW_NUMBER() OVER (PARTITION BY \(profileKeys.joined(separator: ", ")) ORDER BY \(order)) AS crescendo_rank \
                 FROM \(scope.from(dialect))\(scope.whereClause)) AS r WHERE crescendo_rank = 1 OR \(q("p0")) IS NULL
                 """
-            _ = partition
         } else {
             text = "INSERT INTO \(q(table)) (\(list)) SELECT \(selected) FROM \(scope.from(dialect))\(scope.whereClause)"
         }

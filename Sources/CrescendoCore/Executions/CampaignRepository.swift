@@ -7,38 +7,11 @@ import Foundation
 /// Concurrency between workers rests on conditional writes checked inside the transaction: a
 /// launch is claimed by moving `last_launch` forward, an execution by taking its lease, a trigger
 /// by respecting `last_trigger` plus the minimum gap. A step that changes nothing declines the unit.
-public struct CampaignRepository: Sendable {
+public struct CampaignRepository: Sendable, StoreStatements {
     public let store: any WorkspaceStore
 
     public init(store: any WorkspaceStore) {
         self.store = store
-    }
-
-    var dialect: SQLDialect { store.dialect }
-
-    /// A statement written with `?` placeholders (never inside literals), bound in order.
-    func query(_ text: String, _ values: [(Value, ValueKind)] = [], columns: [ValueKind] = []) -> SQLQuery {
-        var output = ""
-        var number = 0
-        for character in text {
-            if character == "?" {
-                number += 1
-                output += dialect.placeholder(number, values[number - 1].1)
-            } else {
-                output.append(character)
-            }
-        }
-        return SQLQuery(text: output, binds: values.map { SQLBind($0.0, $0.1) }, columns: columns)
-    }
-
-    static func int(_ value: Int64?) -> (Value, ValueKind) { (value.map(Value.integer) ?? .null, .integer) }
-    static func text(_ value: String?) -> (Value, ValueKind) { (value.map(Value.text) ?? .null, .text) }
-
-    func run(_ steps: [SQLStep]) async throws -> [[[Value]]]? { try await store.perform(steps) }
-
-    func must(_ steps: [SQLStep], _ what: String) async throws -> [[[Value]]] {
-        guard let results = try await store.perform(steps) else { throw CrescendoError(.storeFailure, "cannot \(what): the store declined the change") }
-        return results
     }
 
     // MARK: Schema

@@ -120,8 +120,8 @@ public struct Dispatcher: Sendable {
             var iterator = groups.makeIterator()
             var running = 0
             func next() -> Bool {
-                guard let group_ = iterator.next() else { return false }
-                group.addTask { try await self.send(group_, shared: shared, received: received[group_[0].profileKey ?? ""] ?? [:]) }
+                guard let ofProfile = iterator.next() else { return false }
+                group.addTask { try await self.send(ofProfile, shared: shared, received: received[ofProfile[0].profileKey ?? ""] ?? [:]) }
                 running += 1
                 return true
             }

@@ -103,19 +103,13 @@ extension MessageRepository {
             outcome.statusChanged = true
         }
         func suppress(_ reason: String) {
-            steps.append(SQLStep(query("""
-                INSERT INTO crescendo_suppression (channel, address, reason, detail, created_at) VALUES (?, ?, ?, ?, ?) \
-                ON CONFLICT (channel, address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at
-                """, [Self.text(feedback.channel.rawValue), Self.text(normalized), Self.text(reason), Self.text(feedback.detail), Self.int(feedback.at)])))
+            steps.append(suppressionStep(SuppressionEntry(channel: feedback.channel, address: address, reason: reason, detail: feedback.detail, createdAt: feedback.at)))
             outcome.suppressed = true
         }
         func optOut() {
             guard let key = found?.profileKey else { return }
-            steps.append(SQLStep(query("""
-                INSERT INTO crescendo_consent (profile_key, channel, purpose, status, changed_at, source) VALUES (?, ?, 'marketing', 'opted_out', ?, ?) \
-                ON CONFLICT (profile_key, channel, purpose) DO UPDATE SET status = excluded.status, changed_at = excluded.changed_at, source = excluded.source \
-                WHERE crescendo_consent.changed_at <= excluded.changed_at
-                """, [Self.text(key), Self.text(feedback.channel.rawValue), Self.int(feedback.at), Self.text("\(feedback.kind.rawValue): \(feedback.source)")])))
+            steps.append(consentStep(ConsentRecord(
+                profileKey: key, channel: feedback.channel, purpose: "marketing", status: .optedOut, changedAt: feedback.at, source: "\(feedback.kind.rawValue): \(feedback.source)")))
             outcome.optedOut = true
         }
         switch feedback.kind {

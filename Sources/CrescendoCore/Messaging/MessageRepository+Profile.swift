@@ -31,15 +31,17 @@ extension MessageRepository {
     @discardableResult
     public func setConsent(_ records: [ConsentRecord]) async throws -> Int {
         guard !records.isEmpty else { return 0 }
-        let steps = records.map { record in
-            SQLStep(query("""
-                INSERT INTO crescendo_consent (profile_key, channel, purpose, status, changed_at, source) VALUES (?, ?, ?, ?, ?, ?) \
-                ON CONFLICT (profile_key, channel, purpose) DO UPDATE SET status = excluded.status, changed_at = excluded.changed_at, source = excluded.source \
-                WHERE crescendo_consent.changed_at <= excluded.changed_at RETURNING 1
-                """, [Self.text(record.profileKey), Self.text(record.channel.rawValue), Self.text(record.purpose), Self.text(record.status.rawValue), Self.int(record.changedAt), Self.text(record.source)], columns: [.integer]))
-        }
-        let results = try await must(steps, "save consent")
+        let results = try await must(records.map(consentStep), "save consent")
         return results.reduce(0) { $0 + $1.count }
+    }
+
+    /// Saves one record unless a newer one is stored; returns a row when it changed something.
+    func consentStep(_ record: ConsentRecord) -> SQLStep {
+        SQLStep(query("""
+            INSERT INTO crescendo_consent (profile_key, channel, purpose, status, changed_at, source) VALUES (?, ?, ?, ?, ?, ?) \
+            ON CONFLICT (profile_key, channel, purpose) DO UPDATE SET status = excluded.status, changed_at = excluded.changed_at, source = excluded.source \
+            WHERE crescendo_consent.changed_at <= excluded.changed_at RETURNING 1
+            """, [Self.text(record.profileKey), Self.text(record.channel.rawValue), Self.text(record.purpose), Self.text(record.status.rawValue), Self.int(record.changedAt), Self.text(record.source)], columns: [.integer]))
     }
 
     public func consent(profileKey: String) async throws -> [ConsentRecord] {
@@ -75,14 +77,16 @@ extension MessageRepository {
     @discardableResult
     public func suppress(_ entries: [SuppressionEntry]) async throws -> Int {
         guard !entries.isEmpty else { return 0 }
-        let steps = entries.map { entry in
-            SQLStep(query("""
-                INSERT INTO crescendo_suppression (channel, address, reason, detail, created_at) VALUES (?, ?, ?, ?, ?) \
-                ON CONFLICT (channel, address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at
-                """, [Self.text(entry.channel.rawValue), Self.text(SuppressionEntry.normalized(entry.address, channel: entry.channel)), Self.text(entry.reason), Self.text(entry.detail), Self.int(entry.createdAt)]))
-        }
-        _ = try await must(steps, "save the suppression entries")
+        _ = try await must(entries.map(suppressionStep), "save the suppression entries")
         return entries.count
+    }
+
+    /// Adds or replaces one entry, its address in the form it is compared in.
+    func suppressionStep(_ entry: SuppressionEntry) -> SQLStep {
+        SQLStep(query("""
+            INSERT INTO crescendo_suppression (channel, address, reason, detail, created_at) VALUES (?, ?, ?, ?, ?) \
+            ON CONFLICT (channel, address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at
+            """, [Self.text(entry.channel.rawValue), Self.text(SuppressionEntry.normalized(entry.address, channel: entry.channel)), Self.text(entry.reason), Self.text(entry.detail), Self.int(entry.createdAt)]))
     }
 
     /// Removes an address from the list; false when it was not on it.

@@ -8,38 +8,13 @@ import Foundation
 /// messages in one statement (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so concurrent
 /// claimers pass each other instead of waiting); a record only lands while the claim is still
 /// this worker's. A lease that runs out (the worker died) makes the message claimable again.
-public struct MessageRepository: Sendable {
+public struct MessageRepository: Sendable, StoreStatements {
     public let store: any WorkspaceStore
     public let model: DataModel
 
     public init(store: any WorkspaceStore, model: DataModel) {
         self.store = store
         self.model = model
-    }
-
-    var dialect: SQLDialect { store.dialect }
-
-    func query(_ text: String, _ values: [(Value, ValueKind)] = [], columns: [ValueKind] = []) -> SQLQuery {
-        var output = ""
-        var number = 0
-        for character in text {
-            if character == "?" {
-                number += 1
-                output += dialect.placeholder(number, values[number - 1].1)
-            } else {
-                output.append(character)
-            }
-        }
-        return SQLQuery(text: output, binds: values.map { SQLBind($0.0, $0.1) }, columns: columns)
-    }
-
-    static func int(_ value: Int64?) -> (Value, ValueKind) { (value.map(Value.integer) ?? .null, .integer) }
-    static func text(_ value: String?) -> (Value, ValueKind) { (value.map(Value.text) ?? .null, .text) }
-    static func timestamp(_ seconds: Int64?) -> (Value, ValueKind) { (seconds.map { Value.timestamp($0 * 1_000_000) } ?? .null, .timestamp) }
-
-    func must(_ steps: [SQLStep], _ what: String) async throws -> [[[Value]]] {
-        guard let results = try await store.perform(steps) else { throw CrescendoError(.storeFailure, "cannot \(what): the store declined the change") }
-        return results
     }
 
     public var profile: Entity? { model.profileEntity.flatMap(model.entity(named:)) }
