@@ -151,7 +151,7 @@ public struct DemoRun: Sendable {
 
         let configuration = try MessagingConfiguration.load(path: messagingFile)
         let messaging = try await MessagingDesk.open(store)
-        let dispatcher = try messaging.dispatcher(configuration, worker: "demo")
+        let dispatcher = try await messaging.dispatcher(configuration, worker: "demo")
         log("sending into \(outboxFolder)/ …")
         report.sending = try await messaging.drain(dispatcher)
         for transport in dispatcher.transports.values { await transport.shutdown() }

@@ -171,16 +171,80 @@ struct ConfigurationReader {
                 if !(url.hasPrefix("https://") || url.hasPrefix("http://")) { problem(value(node, "url"), "\(field).url", "\"\(url)\" must be an http(s) URL") }
                 let token = value(node, "token_env") == nil ? nil : secret(node, "token", field)
                 providers[name] = .init(name: name, channel: .sms, kind: .smsWebhook(url: url, token: token), rate: rate, dkim: nil)
+            case "fcm":
+                known(node, field, ["type", "service_account_file", "base_url", "rate"])
+                guard let file = string(node, "service_account_file", field, required: true) else { continue }
+                let resolved = resolve(file)
+                do {
+                    _ = try FCMServiceAccount.load(path: resolved)
+                } catch {
+                    problem(value(node, "service_account_file"), "\(field).service_account_file", "\(error)")
+                }
+                let base = string(node, "base_url", field)
+                if let base, !(base.hasPrefix("https://") || base.hasPrefix("http://")) { problem(value(node, "base_url"), "\(field).base_url", "\"\(base)\" must be an http(s) URL") }
+                providers[name] = .init(name: name, channel: .push, kind: .fcm(.init(serviceAccountFile: resolved, baseURL: base)), rate: rate, dkim: nil)
+            case "apns":
+                known(node, field, ["type", "team_id", "key_id", "key_file", "key_env", "topic", "environment", "base_url", "insecure_skip_verify", "rate"])
+                let team = string(node, "team_id", field, required: true)
+                let keyID = string(node, "key_id", field, required: true)
+                let topic = string(node, "topic", field, required: true)
+                var key: String?
+                if let file = string(node, "key_file", field) {
+                    let resolved = resolve(file)
+                    key = try? String(contentsOfFile: resolved, encoding: .utf8)
+                    if key == nil { problem(value(node, "key_file"), "\(field).key_file", "cannot read the .p8 key \(resolved)") }
+                } else if value(node, "key_env") != nil {
+                    key = secret(node, "key", field)
+                } else {
+                    problem(node, "\(field).key_file", "is required (or key_env, an environment variable holding the .p8 key)")
+                }
+                let environmentText = string(node, "environment", field) ?? "production"
+                if !["production", "sandbox"].contains(environmentText) { problem(value(node, "environment"), "\(field).environment", "\"\(environmentText)\" must be production or sandbox") }
+                let base = string(node, "base_url", field)
+                if let base, !base.hasPrefix("https://") { problem(value(node, "base_url"), "\(field).base_url", "\"\(base)\" must be an https URL (APNs speaks HTTP/2 over TLS only)") }
+                guard let team, let keyID, let topic, let key else { continue }
+                providers[name] = .init(name: name, channel: .push, kind: .apns(.init(
+                    teamID: team, keyID: keyID, privateKey: key, topic: topic, sandbox: environmentText == "sandbox", baseURL: base,
+                    insecureSkipVerify: value(node, "insecure_skip_verify")?.bool ?? false)), rate: rate, dkim: nil)
+            case "json-folder":
+                known(node, field, ["type", "path", "channel", "rate"])
+                guard let folder = string(node, "path", field, required: true), let channelName = string(node, "channel", field, required: true) else { continue }
+                guard let channel = Channel(rawValue: channelName), channel == .sms || channel == .push else {
+                    problem(value(node, "channel"), "\(field).channel", "\"\(channelName)\" must be sms or push")
+                    continue
+                }
+                providers[name] = .init(name: name, channel: channel, kind: .jsonFolder(path: resolve(folder)), rate: rate, dkim: nil)
+            case "extract-folder":
+                known(node, field, ["type", "path"])
+                guard let folder = string(node, "path", field, required: true) else { continue }
+                providers[name] = .init(name: name, channel: .directMail, kind: .extractFolder(path: resolve(folder)), rate: nil, dkim: nil)
             default:
-                let types = ["eml-folder", "smtp", "twilio", "sms-webhook"]
+                let types = ["eml-folder", "smtp", "twilio", "sms-webhook", "fcm", "apns", "json-folder", "extract-folder"]
                 problem(value(node, "type"), "\(field).type", "\"\(type)\" is not a provider type\(Spelling.hint(type, among: types)) (types: \(types.joined(separator: ", ")))")
             }
         }
 
         var channels: [Channel: String] = [:]
+        var routes: [Channel: MessagingConfiguration.ProviderRoute] = [:]
         for (name, node, keyNode) in mapping(value(root, "channels")) {
             guard let channel = Channel(rawValue: name) else {
                 problem(keyNode, "channels.\(name)", "not a channel (email, sms, push, direct-mail)")
+                continue
+            }
+            if let routeNode = node.mapping {
+                // `push: {by: push_platform, ios: apns, android: fcm}`: a provider per value of a profile field.
+                guard let by = string(node, "by", "channels.\(name)", required: true) else { continue }
+                var route = MessagingConfiguration.ProviderRoute(field: by, providers: [:])
+                for (key, valueNode) in routeNode where key.string != "by" {
+                    let value = key.string ?? ""
+                    guard let provider = valueNode.string, let configured = providers[provider] else {
+                        problem(valueNode, "channels.\(name).\(value)", "\"\(valueNode.string ?? "")\" is not a provider of this file\(Spelling.hint(valueNode.string ?? "", among: Array(providers.keys)))")
+                        continue
+                    }
+                    if configured.channel != channel { problem(valueNode, "channels.\(name).\(value)", "provider \(provider) sends \(configured.channel.rawValue), not \(name)") }
+                    if value == "default" { channels[channel] = provider } else { route.providers[value] = provider }
+                }
+                routes[channel] = route
                 continue
             }
             guard let provider = node.string, let configured = providers[provider] else {
@@ -191,7 +255,7 @@ struct ConfigurationReader {
             channels[channel] = provider
         }
         // A channel with one provider of its kind needs no `channels:` line.
-        for channel in Channel.allCases where channels[channel] == nil {
+        for channel in Channel.allCases where channels[channel] == nil && routes[channel] == nil {
             let candidates = providers.values.filter { $0.channel == channel }.map(\.name).sorted()
             if candidates.count == 1 { channels[channel] = candidates[0] }
         }
@@ -201,7 +265,22 @@ struct ConfigurationReader {
             let field = "rule_sets.\(name)"
             known(node, field, ["consent", "consent_fields", "caps", "quiet_hours"])
             var rules = PolicyRuleSet(name: name)
-            if let consent = string(node, "consent", field) {
+            if let consentNode = value(node, "consent"), consentNode.mapping != nil {
+                // `consent: {default: opt_in, direct-mail: opt_out}`
+                for (key, valueNode, keyNode) in mapping(consentNode) {
+                    guard let chosen = valueNode.string.flatMap(ConsentDefault.init(rawValue:)) else {
+                        problem(valueNode, "\(field).consent.\(key)", "\"\(valueNode.string ?? "")\" must be opt_in or opt_out")
+                        continue
+                    }
+                    if key == "default" {
+                        rules.consentDefault = chosen
+                    } else if let channel = Channel(rawValue: key) {
+                        rules.channelConsentDefaults[channel] = chosen
+                    } else {
+                        problem(keyNode, "\(field).consent.\(key)", "not a channel (email, sms, push, direct-mail) or default")
+                    }
+                }
+            } else if let consent = string(node, "consent", field) {
                 if let chosen = ConsentDefault(rawValue: consent) { rules.consentDefault = chosen } else { problem(value(node, "consent"), "\(field).consent", "\"\(consent)\" must be opt_in or opt_out") }
             }
             for (channelName, fieldNode, keyNode) in mapping(value(node, "consent_fields")) {
@@ -273,6 +352,7 @@ struct ConfigurationReader {
             batchSize: batchSize, concurrency: concurrency, lease: lease, localeField: localeField, timeZoneField: timeZoneField, countryField: countryField, defaultCurrency: currency)
         configuration.trackClicks = trackClicks
         configuration.trackOpens = trackOpens
+        configuration.routes = routes
         return configuration
     }
 }

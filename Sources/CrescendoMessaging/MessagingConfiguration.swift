@@ -52,7 +52,35 @@ public struct MessagingConfiguration: Sendable {
         case twilio(baseURL: String, accountSID: String, authToken: String, from: String)
         /// A JSON POST to an in-house SMS gateway.
         case smsWebhook(url: String, token: String?)
+        /// Firebase Cloud Messaging HTTP v1 with a service-account key.
+        case fcm(FCMSettings)
+        /// Apple Push Notification service with a token-based (.p8) key.
+        case apns(APNsSettings)
+        /// One JSON file per SMS or push message in a folder: development and the demo.
+        case jsonFolder(path: String)
+        /// Direct mail: one CSV extract per execution and activity for the print vendor.
+        case extractFolder(path: String)
     }
+
+    public struct FCMSettings: Sendable, Hashable {
+        public var serviceAccountFile: String
+        /// FCM's address, or a test server's.
+        public var baseURL: String?
+    }
+
+    public struct APNsSettings: Sendable, Hashable {
+        public var teamID: String
+        public var keyID: String
+        /// The .p8 key's PEM text, read from `key_file` or `key_env` when the file loads.
+        public var privateKey: String
+        /// The app's bundle id.
+        public var topic: String
+        public var sandbox: Bool
+        public var baseURL: String?
+        public var insecureSkipVerify: Bool
+    }
+
+    public typealias ProviderRoute = CrescendoCore.ProviderRoute
 
     public struct Provider: Sendable, Hashable {
         public var name: String
@@ -70,6 +98,7 @@ public struct MessagingConfiguration: Sendable {
     public var trackOpens: Bool = false
     public var providers: [String: Provider]
     public var channels: [Channel: String]
+    public var routes: [Channel: ProviderRoute] = [:]
     public var ruleSets: [String: PolicyRuleSet]
     public var retry: DispatchMachine.RetryPolicy
     public var batchSize: Int
@@ -82,11 +111,14 @@ public struct MessagingConfiguration: Sendable {
     public var countryField: String = "country"
     public var defaultCurrency: String?
 
-    /// The demo's configuration: every email into an outbox folder, consent from the profile's
-    /// opt-in fields, at most three marketing emails a week, quiet at night.
+    /// The demo's configuration: every channel into a folder of the outbox (emails as .eml files,
+    /// texts and pushes as JSON, letters as the print vendor's CSV extract), pushes routed by
+    /// platform, consent from the profile's opt-in fields (letters go unless the guest objected),
+    /// at most three marketing emails a week.
     public static func demo(outbox: String, secretFile: String) -> String {
         """
-        # Crescendo demo: emails go to an outbox folder of .eml files instead of a mail server.
+        # Crescendo demo: messages go to folders instead of providers.
+        # Real providers: type smtp, twilio, sms-webhook, fcm, apns (see docs/MESSAGING.md).
         sender:
           from: "Crescendo Hotels <stays@hotels.example>"
           domain: hotels.example
@@ -95,13 +127,31 @@ public struct MessagingConfiguration: Sendable {
           secret_file: \(secretFile)
         channels:
           email: outbox
+          sms: texts
+          push: {by: push_platform, ios: ios-app, android: android-app}
+          direct-mail: letters
         providers:
           outbox:
             type: eml-folder
             path: \(outbox)
+          texts:
+            type: json-folder
+            channel: sms
+            path: \(outbox)/sms
+          ios-app:
+            type: json-folder
+            channel: push
+            path: \(outbox)/push/ios
+          android-app:
+            type: json-folder
+            channel: push
+            path: \(outbox)/push/android
+          letters:
+            type: extract-folder
+            path: \(outbox)/letters
         rule_sets:
           default:
-            consent: opt_in
+            consent: {default: opt_in, direct-mail: opt_out}
             consent_fields: {email: email_opt_in, sms: sms_opt_in, push: push_opt_in}
             caps:
               - {channel: email, max: 3, per: week}

@@ -5,7 +5,7 @@ import NIOSSL
 
 /// Builds the dispatcher's providers and renderer from the messaging configuration.
 public enum MessagingSetup {
-    public static func transports(_ configuration: MessagingConfiguration) throws -> [String: any MessageTransport] {
+    public static func transports(_ configuration: MessagingConfiguration) async throws -> [String: any MessageTransport] {
         let sender = configuration.sender
         var transports: [String: any MessageTransport] = [:]
         for provider in configuration.providers.values {
@@ -14,6 +14,26 @@ public enum MessagingSetup {
                 transports[provider.name] = TwilioSMSTransport(baseURL: baseURL, accountSID: accountSID, authToken: authToken, from: sender)
             case .smsWebhook(let url, let token):
                 transports[provider.name] = WebhookSMSTransport(url: url, token: token)
+            case .fcm(let settings):
+                do {
+                    let account = try FCMServiceAccount.load(path: settings.serviceAccountFile)
+                    transports[provider.name] = try await FCMTransport.make(account: account, baseURL: settings.baseURL)
+                } catch {
+                    throw CrescendoError(.invalidArgument, "providers.\(provider.name): \(error)")
+                }
+            case .apns(let settings):
+                do {
+                    let tokens = try await APNsProviderToken(teamID: settings.teamID, keyID: settings.keyID, privateKeyPEM: settings.privateKey)
+                    transports[provider.name] = APNsTransport.make(
+                        environment: settings.sandbox ? .sandbox : .production, baseURL: settings.baseURL, topic: settings.topic, tokens: tokens,
+                        insecureSkipVerify: settings.insecureSkipVerify)
+                } catch {
+                    throw CrescendoError(.invalidArgument, "providers.\(provider.name): \(error)")
+                }
+            case .jsonFolder(let path):
+                transports[provider.name] = JSONFolderTransport(folder: path, channel: provider.channel)
+            case .extractFolder(let path):
+                transports[provider.name] = ExtractFolderTransport(folder: path)
             case .emlFolder, .smtp:
                 continue
             }
@@ -56,7 +76,7 @@ public enum MessagingSetup {
                     timeouts: .init(connect: .seconds(settings.timeout), command: .seconds(settings.timeout), data: .seconds(settings.timeout * 4)),
                     maxConnections: settings.connections, maxMessagesPerConnection: settings.messagesPerConnection)
                 transports[provider.name] = SMTPTransport(pool: SMTPConnectionPool(configuration: smtp), composer: composer, envelopeFrom: from.address)
-            case .twilio, .smsWebhook:
+            case .twilio, .smsWebhook, .fcm, .apns, .jsonFolder, .extractFolder:
                 continue
             }
         }
@@ -70,9 +90,11 @@ public enum MessagingSetup {
     }
 
     public static func settings(_ configuration: MessagingConfiguration, worker: String) -> Dispatcher.Settings {
-        Dispatcher.Settings(
+        var settings = Dispatcher.Settings(
             worker: worker, lease: configuration.lease, batchSize: configuration.batchSize, concurrency: configuration.concurrency,
             retry: configuration.retry, ruleSets: configuration.ruleSets, defaultProviders: configuration.channels,
             providerRates: configuration.providers.compactMapValues(\.rate), localeField: configuration.localeField, timeZoneField: configuration.timeZoneField, countryField: configuration.countryField)
+        settings.routes = configuration.routes
+        return settings
     }
 }

@@ -100,13 +100,15 @@ public enum SampleCampaigns {
 
     public static let arrivalWelcomeFile = "arrival-welcome.yaml"
 
-    /// The demo's live campaign: one email per reservation checking in next week, with the hotel,
-    /// and a different email for gold members. Sent into the outbox folder by `crescendo demo`.
+    /// The demo's live campaign, over all four channels: one message per reservation checking in
+    /// next week, by email to guests who accept it (gold members get their own), by SMS to those
+    /// who accept texts but not email, by letter to those who accept neither, and a push to
+    /// everyone with the app. Sent into the demo's outbox folders by `crescendo demo`.
     public static let arrivalWelcome: String = """
-        # One email per reservation checking in next week; gold members get their own.
+        # One welcome per reservation checking in next week, on the channel each guest accepts.
         # crescendo campaign test crescendo-demo/arrival-welcome.yaml --store sqlite:crescendo-demo.db
         name: arrival-welcome
-        description: Guests arriving next week get their hotel's details; gold members a personal welcome.
+        description: Guests arriving next week get their hotel's details by email, SMS or letter, and a push in the app.
         variables:
           days_ahead: {type: integer, default: "7"}
         schedule:
@@ -124,6 +126,15 @@ public enum SampleCampaigns {
               hotel_name: hotel.name
               hotel_city: hotel.city
               guest_name: customer.first_name
+          messages and app:
+            type: fork
+            branches: [messages, app]
+          by channel:
+            type: split
+            subsets:
+              - {name: email, filter: "customer.email_opt_in = true and customer.email is not null"}
+              - {name: text, filter: "customer.sms_opt_in = true and customer.phone is not null"}
+            complement: post
           gold or not:
             type: split
             subsets:
@@ -165,16 +176,61 @@ public enum SampleCampaigns {
                 We look forward to welcoming you at {{hotel_name}} in {{hotel_city}} on {{date_long(check_in)}} for {{nights}} nights.
 
                 Unsubscribe: {{unsubscribe_url}}
+          welcome text:
+            type: sms
+            per: row
+            profile: customer
+            expire_after: 2d
+            window: {from: "09:00", until: "20:00"}
+            fields: [guest_name, hotel_name, check_in]
+            content:
+              text: "{{guest_name}}, {{hotel_name}} expects you on {{date_short(check_in)}}. Reply STOP to opt out."
+          welcome letter:
+            type: direct-mail
+            per: row
+            profile: customer
+            expire_after: 2d
+            fields: [hotel_name, hotel_city, check_in, nights]
+            content:
+              greeting: "Dear {{profile.first_name}} {{profile.last_name}},"
+              arrival: "We look forward to welcoming you at {{hotel_name}}, {{hotel_city}}, on {{date_long(check_in)}}."
+          in the app:
+            type: split
+            subsets:
+              - {name: app, filter: "customer.push_opt_in = true and customer.push_token is not null"}
+          welcome push:
+            type: push
+            per: row
+            profile: customer
+            expire_after: 1d
+            fields: [guest_name, hotel_name, check_in]
+            content:
+              title: "See you soon, {{guest_name}}"
+              body: "{{hotel_name}} expects you on {{date_short(check_in)}}. Check in from the app."
+              data.screen: stay
+              data.reservation: "{{message_id}}"
           done gold: {type: end}
           done others: {type: end}
+          done text: {type: end}
+          done letter: {type: end}
+          done push: {type: end}
         transitions:
           - start -> arriving next week
           - arriving next week -> with hotel
-          - with hotel -> gold or not
+          - with hotel -> messages and app
+          - messages and app.messages -> by channel
+          - messages and app.app -> in the app
+          - by channel.email -> gold or not
+          - by channel.text -> welcome text
+          - by channel.post -> welcome letter
           - gold or not.gold -> welcome gold
           - gold or not.others -> welcome others
           - welcome gold -> done gold
           - welcome others -> done others
+          - welcome text -> done text
+          - welcome letter -> done letter
+          - in the app.app -> welcome push
+          - welcome push -> done push
 
         """
 }

@@ -93,7 +93,20 @@ extension SampleDataset {
                     w.comma()
                     w.boolean(hasPhone && rng.chance(0.35))
                     w.comma()
-                    w.boolean(rng.chance(0.28))
+                    let pushOptIn = rng.chance(0.28)
+                    w.boolean(pushOptIn)
+                    w.comma()
+                    // push_token, push_platform: the app is installed by everyone who opted in to
+                    // push and by some who did not; its own stream leaves the other fields as they were.
+                    var device = random(.device, i)
+                    if pushOptIn || device.chance(0.15) {
+                        let ios = device.chance(0.55)
+                        Self.pushToken(ios: ios, into: &w, &device)
+                        w.comma()
+                        w.raw(ios ? "ios" : "android")
+                    } else {
+                        w.comma()
+                    }
                     w.comma()
                     // created_at within six years, updated_at between it and the end of the anchor day
                     let createdAt = (anchorDay - rng.below(6 * 365)) * 86_400 + rng.below(86_400)
@@ -105,6 +118,20 @@ extension SampleDataset {
                 }
                 try buffer.flushIfNeeded(into: &sink)
             }
+        }
+    }
+
+    /// An APNs device token (64 hexadecimal digits) or an FCM registration token (an instance id,
+    /// a colon, and a long URL-safe string), random like the real ones.
+    private static func pushToken(ios: Bool, into w: inout CSVRowWriter, _ rng: inout SampleRandom) {
+        let hex = Array("0123456789abcdef".utf8)
+        let safe = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        if ios {
+            for _ in 0..<64 { w.byte(hex[rng.below(16)]) }
+        } else {
+            for _ in 0..<22 { w.byte(safe[rng.below(64)]) }
+            w.raw(":APA91b")
+            for _ in 0..<134 { w.byte(safe[rng.below(64)]) }
         }
     }
 

@@ -44,7 +44,7 @@ public struct SampleDataset: Sendable {
         case "profile":
             return ["id", "email", "phone", "first_name", "last_name", "locale", "country", "time_zone", "tier",
                     "birth_date", "home_hotel_id", "address_line", "postal_code", "city",
-                    "email_opt_in", "sms_opt_in", "push_opt_in", "created_at", "updated_at"]
+                    "email_opt_in", "sms_opt_in", "push_opt_in", "push_token", "push_platform", "created_at", "updated_at"]
         case "reservation":
             return ["id", "profile_id", "hotel_id", "check_in", "nights", "amount", "currency", "status",
                     "booked_at", "updated_at"]
@@ -76,7 +76,7 @@ public struct SampleDataset: Sendable {
 
     /// Independent random streams per entity, so rows of one entity never depend on another's.
     enum Stream: UInt64 {
-        case region = 1, hotel, profile, reservation, loyalty, changes, layout
+        case region = 1, hotel, profile, reservation, loyalty, changes, layout, device
     }
 
     @inline(__always)

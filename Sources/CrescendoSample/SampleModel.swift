@@ -54,6 +54,8 @@ public enum SampleModel {
               email_opt_in: boolean
               sms_opt_in: boolean
               push_opt_in: boolean
+              push_token: {type: string, nullable: true}
+              push_platform: {type: enum, values: [ios, android], nullable: true}
               created_at: timestamp
               updated_at: timestamp
             indexes:

@@ -26,11 +26,11 @@ extension CampaignCommand {
                     let total = report.total
                     Output.printJSON(Body(campaign: name, rows: report.rows, total: total, rates: Rates(delivery: total.deliveryRate, bounce: total.bounceRate, failure: total.failureRate, complaint: total.complaintRate, unsubscribe: total.unsubscribeRate, open: total.openRate, click: total.clickRate), links: links.map { Link(link: $0.link, clicks: $0.total, unique: $0.unique) }))
                 } else if csv {
-                    let header = ["execution", "activity", "channel", "targeted", "excluded"] + reasons.map { "excluded_\($0)" } + ["sent", "delivered", "bounced", "failed", "expired", "pending", "complaints", "unsubscribes", "opens", "unique_opens", "clicks", "unique_clicks", "segments"]
+                    let header = ["execution", "activity", "channel", "targeted", "excluded"] + reasons.map { "excluded_\($0)" } + ["sent", "delivered", "bounced", "failed", "expired", "pending", "complaints", "unsubscribes", "opens", "unique_opens", "clicks", "unique_clicks", "segments", "extract", "extract_rows"]
                     print(header.joined(separator: ","))
                     for row in report.rows + [report.total] {
                         let fields = [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted), String(row.excludedTotal)]
-                            + reasons.map { String(row.excluded[$0] ?? 0) } + [row.sent, row.delivered, row.bounced, row.failed, row.expired, row.pending, row.complaints, row.unsubscribes, row.opens, row.uniqueOpens, row.clicks, row.uniqueClicks, row.segments].map(String.init)
+                            + reasons.map { String(row.excluded[$0] ?? 0) } + [row.sent, row.delivered, row.bounced, row.failed, row.expired, row.pending, row.complaints, row.unsubscribes, row.opens, row.uniqueOpens, row.clicks, row.uniqueClicks, row.segments].map(String.init) + [row.extract ?? "", row.extractRows.map(String.init) ?? ""]
                         print(fields.map(Self.csvField).joined(separator: ","))
                     }
                 } else if report.rows.isEmpty {
@@ -53,9 +53,17 @@ extension CampaignCommand {
                 [row.execution == 0 ? "total" : String(row.execution), row.activity, row.channel, String(row.targeted),
                  row.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ").ifEmpty("0"),
                  String(row.accepted), String(row.delivered), String(row.bounced), String(row.failed), String(row.expired), String(row.pending),
-                 String(row.complaints), String(row.unsubscribes), "\(row.uniqueOpens)/\(row.opens)", "\(row.uniqueClicks)/\(row.clicks)", percent(row.deliveryRate), percent(row.openRate), percent(row.clickRate)]
+                 String(row.complaints), String(row.unsubscribes), "\(row.uniqueOpens)/\(row.opens)", "\(row.uniqueClicks)/\(row.clicks)", percent(row.deliveryRate), percent(row.openRate), percent(row.clickRate),
+                 row.channel == Channel.sms.rawValue || row.channel == "*" ? String(row.segments) : ""]
             }
-            print(Output.table(["execution", "activity", "channel", "targeted", "excluded", "sent", "delivered", "bounced", "failed", "expired", "pending", "complaints", "unsubscribed", "opens u/t", "clicks u/t", "delivery", "open", "click"], rows))
+            print(Output.table(["execution", "activity", "channel", "targeted", "excluded", "sent", "delivered", "bounced", "failed", "expired", "pending", "complaints", "unsubscribed", "opens u/t", "clicks u/t", "delivery", "open", "click", "segments"], rows))
+            for row in report.rows {
+                if let extract = row.extract {
+                    print("extract of \(row.activity) (execution \(row.execution)): \(row.extractRows ?? 0) letters in \(extract)")
+                } else if row.channel == Channel.directMail.rawValue {
+                    print("extract of \(row.activity) (execution \(row.execution)): not written yet (\(row.pending) letters still pending, or no direct-mail provider)")
+                }
+            }
         }
 
         static func csvField(_ text: String) -> String {

@@ -281,6 +281,10 @@ struct CampaignCommand: AsyncParsableCommand {
             print("")
             let excluded = messages.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print("\(messages.activity) (\(messages.channel), \(messages.category), per \(messages.per)): \(messages.targeted) messages\(excluded.isEmpty ? "" : "; excluded: \(excluded)")")
+            if let segments = messages.segments {
+                print("  SMS segments\(segments.estimated ? " (estimated from \(segments.rendered) texts)" : ""): \(segments.segments) in all, \(segments.unicode) text(s) in UCS-2, the longest \(segments.longest) segment(s)")
+                for failure in segments.failures { print("  could not render: \(failure)") }
+            }
             if !messages.sample.isEmpty {
                 print(Output.table(messages.columns, messages.sample.map { $0.map { $0 ?? "–" } }))
             }

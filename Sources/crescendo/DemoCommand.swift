@@ -56,7 +56,8 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 if let messages = report.messages, let sending = report.sending {
                     print("")
-                    print("messages: \(sending.sent) sent into \(report.outbox ?? "")/ (one .eml file each), \(sending.excluded) excluded at send time")
+                    let outbox = report.outbox ?? ""
+                    print("messages: \(sending.sent) sent into \(outbox)/ (emails as .eml files, texts in sms/ and pushes in push/ios|android/ as JSON, letters in letters/ as the print vendor's CSV), \(sending.excluded) excluded at send time")
                     CampaignCommand.Report.printTable(messages)
                 }
                 print("")

@@ -32,7 +32,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 let outbox = try await MessagingDesk.open(store)
                 let scheduler = SchedulerService(store: store, interval: .seconds(interval), retention: Int64(retentionDays * 86_400), logger: logger)
                 let executor = ExecutorService(store: store, model: desk.model, worker: name, lease: Int64(lease), untilIdle: once, logger: logger)
-                let dispatcher = try configuration.map { try outbox.dispatcher($0, worker: name) }
+                var dispatcher: Dispatcher?
+                if let configuration { dispatcher = try await outbox.dispatcher(configuration, worker: name) }
                 if configuration == nil { logger.notice("no messaging configuration (--messaging or $CRESCENDO_MESSAGING): messages wait in the outbox") }
                 if once {
                     let launched = try await scheduler.tick(now: Int64(Date().timeIntervalSince1970))

@@ -149,13 +149,13 @@ import Testing
     }
 
     @Test func demoBuildsAWorkspaceFromTheSampleData() throws {
-        var result = try run("demo", "--profiles", "200", "--json")
+        var result = try run("demo", "--profiles", "1000", "--json")
         #expect(result.status == 0)
         let report = try result.json()
         let counts = try #require(report["counts"] as? [String: Int])
-        #expect(counts["profile"] == 200)
-        #expect(counts["reservation"] == 1_000)
-        #expect(counts["hotel"] == 10)
+        #expect(counts["profile"] == 1_000)
+        #expect(counts["reservation"] == 5_000)
+        #expect(counts["hotel"] == 50)
         // The demo's audiences are counted on the loaded data and one is saved in the portal.
         let audiences = try #require(report["audiences"] as? [[String: Any]])
         #expect(audiences.count == 5)
@@ -169,17 +169,30 @@ import Testing
         let sending = try #require(report["sending"] as? [String: Any])
         let sent = try #require(sending["sent"] as? Int)
         #expect(sent > 0)
+        // All four channels: emails as .eml files, texts and pushes as JSON, letters in one extract.
         let outbox = try #require(report["outbox"] as? String)
-        let files = try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasSuffix(".eml") }
-        #expect(files.count == sent)
         let rows = try #require((report["messages"] as? [String: Any])?["rows"] as? [[String: Any]])
-        #expect(!rows.isEmpty && rows.allSatisfy { ["welcome gold", "welcome others"].contains($0["activity"] as? String ?? "") })
         #expect(rows.reduce(0) { $0 + ($1["sent"] as? Int ?? 0) } == sent)
+        func sentBy(_ channel: String) -> Int { rows.filter { $0["channel"] as? String == channel }.reduce(0) { $0 + ($1["sent"] as? Int ?? 0) } }
+        #expect(Set(rows.compactMap { $0["channel"] as? String }) == ["email", "sms", "push", "direct-mail"])
+        func files(_ folder: String, _ suffix: String) throws -> Int {
+            let path = (outbox as NSString).appendingPathComponent(folder)
+            guard FileManager.default.fileExists(atPath: path) else { return 0 }
+            return try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(suffix) }.count
+        }
+        #expect(try files("", ".eml") == sentBy("email"))
+        #expect(try files("sms", ".json") == sentBy("sms"))
+        #expect(try files("push/ios", ".json") + files("push/android", ".json") == sentBy("push"))
+        let letters = try #require(rows.first { $0["channel"] as? String == "direct-mail" })
+        let extract = try #require(letters["extract"] as? String)
+        let lines = try String(contentsOfFile: extract, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == sentBy("direct-mail") + 1)
+        #expect(letters["extract_rows"] as? Int == sentBy("direct-mail"))
         // Again: the same rows arrive as stale changes and nothing moves.
-        result = try run("demo", "--profiles", "200", "--json")
+        result = try run("demo", "--profiles", "1000", "--json")
         let ingestions = try #require(try result.json()["ingestions"] as? [[String: Any]])
         #expect(ingestions.allSatisfy { ($0["inserted"] as? Int) == 0 && ($0["stale"] as? Int) == ($0["read"] as? Int) })
         result = try run("data", "count", "reservation", "--store", "sqlite:crescendo-demo.db")
-        #expect(result.stdout == "1000\n")
+        #expect(result.stdout == "5000\n")
     }
 }

@@ -131,7 +131,7 @@ import Testing
             MessagingConfiguration.demo(outbox: "mail", secretFile: "link.secret"), path: folder + "/messaging.yaml", environment: [:])
         #expect(configuration.providers["outbox"]?.kind == .emlFolder(path: folder + "/mail"))
 
-        let transport = try #require(try MessagingSetup.transports(configuration)["outbox"])
+        let transport = try #require(try await MessagingSetup.transports(configuration)["outbox"])
         let renderer = MessagingSetup.renderer(configuration)
         let outbox = OutboxMessage(
             id: "3-1-email-zoe@example.com", campaign: "spring", execution: 3, activity: "news", channel: .email, category: .marketing,

@@ -48,6 +48,6 @@ import Testing
         #expect(fields["profile"]!.first { $0.name == "tier" }?.values == ["basic", "silver", "gold"])
         #expect(fields["reservation"]!.first { $0.name == "currency" }?.values == SampleCatalog.currencies)
         let nullable = Set(fields["profile"]!.filter(\.nullable).map(\.name))
-        #expect(nullable == ["email", "phone", "birth_date", "home_hotel_id", "address_line", "postal_code", "city"])
+        #expect(nullable == ["email", "phone", "birth_date", "home_hotel_id", "address_line", "postal_code", "city", "push_token", "push_platform"])
     }
 }

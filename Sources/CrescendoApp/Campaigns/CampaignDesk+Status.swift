@@ -36,6 +36,22 @@ public struct ExecutionReport: Sendable, Codable {
         /// Column names of `sample`.
         public var columns: [String]
         public var sample: [[String?]]
+        /// SMS in test mode: the segments the texts would bill, from rendering them.
+        public var segments: SegmentEstimate?
+    }
+
+    /// What the texts of an SMS activity would cost, worked out in test mode by rendering them
+    /// against the profiles as they are now.
+    public struct SegmentEstimate: Sendable, Codable {
+        /// Texts rendered (all of them, or the first `limit` when there are more).
+        public var rendered: Int
+        public var segments: Int
+        /// Texts that need UCS-2 (70 characters a segment instead of 160): one accent or emoji outside GSM-7.
+        public var unicode: Int
+        public var longest: Int
+        /// Whether the population had more texts than were rendered (the counts are then scaled up).
+        public var estimated: Bool
+        public var failures: [String]
     }
 
     public var campaign: String
@@ -114,9 +130,13 @@ extension CampaignDesk {
                 if sample > 0 {
                     (columns, rows) = try await sampleRows(population, limit: sample)
                 }
-                messages.append(ExecutionReport.Messages(
+                var entry = ExecutionReport.Messages(
                     activity: activity, channel: population.channel.rawValue, category: population.category.rawValue, per: population.per,
-                    targeted: population.targeted, excluded: population.excluded, table: population.table, columns: columns, sample: rows))
+                    targeted: population.targeted, excluded: population.excluded, table: population.table, columns: columns, sample: rows)
+                if execution.test, population.channel == .sms {
+                    entry.segments = try await segments(population, definition: definition, execution: execution)
+                }
+                messages.append(entry)
             }
         }
         return ExecutionReport(campaign: definition.name, version: version, campaignState: campaignState, execution: execution, activities: activities, transitions: transitions, messages: messages)

@@ -25,9 +25,9 @@ public struct MessagingDesk: Sendable {
     }
 
     /// The dispatcher for this workspace; crash tests inject faults through `CRESCENDO_FAULT`.
-    public func dispatcher(_ configuration: MessagingConfiguration, worker: String) throws -> Dispatcher {
+    public func dispatcher(_ configuration: MessagingConfiguration, worker: String) async throws -> Dispatcher {
         Dispatcher(
-            messages: repository, campaigns: CampaignRepository(store: store), transports: try MessagingSetup.transports(configuration),
+            messages: repository, campaigns: CampaignRepository(store: store), transports: try await MessagingSetup.transports(configuration),
             renderer: MessagingSetup.renderer(configuration), settings: MessagingSetup.settings(configuration, worker: worker), faultHook: FaultInjection.dispatchHook)
     }
 
@@ -43,8 +43,14 @@ public struct MessagingDesk: Sendable {
             total.rescheduled += counts.rescheduled
             total.failed += counts.failed
             total.expired += counts.expired
+            total.extracts += counts.extracts
+            total.extractProblems += counts.extractProblems
             progress?(total)
         }
+        // Extracts a crash left unwritten, and those of activities that had no letter to send.
+        let finished = try await dispatcher.finishExtracts()
+        total.extracts += finished.records.count
+        total.extractProblems += finished.problems
         return total
     }
 

@@ -31,15 +31,24 @@ public struct DispatcherService: Service {
     }
 
     func loop() async throws {
+        // Extracts a crash left unwritten are finished first.
+        log(try await dispatcher.finishExtracts())
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let counts = try await dispatcher.dispatchOnce()
+            for problem in counts.extractProblems { logger.error("\(problem)") }
             if counts.claimed > 0 {
-                logger.info("outbox: \(counts.sent) sent, \(counts.excluded) excluded, \(counts.rescheduled) rescheduled, \(counts.failed) failed, \(counts.expired) expired")
+                logger.info("outbox: \(counts.sent) sent, \(counts.excluded) excluded, \(counts.rescheduled) rescheduled, \(counts.failed) failed, \(counts.expired) expired\(counts.extracts > 0 ? ", \(counts.extracts) extract(s) written" : "")")
                 continue
             }
+            if untilIdle { log(try await dispatcher.finishExtracts()) }
             if untilIdle { break }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: poll) }
         }
+    }
+
+    func log(_ finished: (records: [ExtractRecord], problems: [String])) {
+        for record in finished.records { logger.info("extract: \(record.rows) letters in \(record.location)") }
+        for problem in finished.problems { logger.error("\(problem)") }
     }
 
     func shutdownTransports() async {

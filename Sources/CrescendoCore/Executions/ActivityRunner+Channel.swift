@@ -48,8 +48,14 @@ extension ActivityRunner {
                 throw fail(activity, "recipient: no field \"\(recipientName)\" on \(profile.name)\(Spelling.hint(recipientName, among: profile.fields.map(\.name)))")
             }
             recipient = field
-        } else if channel == .push {
-            throw fail(activity, "recipient: name the \(profile.name) field that holds the device token")
+        }
+        var postal: PostalFields?
+        if channel == .directMail {
+            do {
+                postal = try PostalFields.resolve(options.postal, profile: profile)
+            } catch {
+                throw fail(activity, error.message)
+            }
         }
         // Template fields: paths on the population's rows, or its attributes.
         var fields: [(name: String, expression: BoundExpression)] = []
@@ -73,7 +79,15 @@ extension ActivityRunner {
         if per == "row" || source.name != profile.name {
             for (index, key) in source.key.enumerated() { columns.append(("r\(index)", source.field(named: key)!.type, "w.\(q("k\(index)"))")) }
         }
-        let address = recipient.map { "\(profileAlias).\(q($0.name))" }
+        var address = recipient.map { "\(profileAlias).\(q($0.name))" }
+        if let postal {
+            // The letter's address as one text: no street line is no address, and one letter
+            // goes to a household however many profiles share it.
+            func part(_ name: String) -> String { "coalesce(CAST(\(profileAlias).\(q(name)) AS TEXT), '')" }
+            let street = postal.lines.map(part).joined(separator: " || ' ' || ")
+            let rest = ([postal.postalCode, postal.city, postal.country].compactMap { $0 }).map(part)
+            address = "CASE WHEN trim(\(street)) = '' THEN NULL ELSE trim(\(([street] + rest).joined(separator: " || ', ' || "))) END"
+        }
         columns.append(("crescendo_address", .string, address ?? "NULL"))
         for (index, field) in fields.enumerated() {
             columns.append(("f\(index)", field.expression.kind.fieldType, compiler.value(field.expression, in: scope, context: .correlated)))
@@ -159,7 +173,7 @@ extension ActivityRunner {
     /// collected rows are relative to those rows and are not checked here.
     func checkTemplates(_ activity: CampaignActivity, _ channel: Channel, _ options: ChannelOptions, fields: [String], jsonFields: [String] = [], profile: Entity? = nil) throws(CrescendoError) {
         let content = options.content ?? [:]
-        for part in content.keys.sorted() where !channel.contentParts.contains(part) {
+        for part in content.keys.sorted() where !channel.allowsPart(part) {
             throw fail(activity, "content.\(part): \(channel.rawValue) has no part \"\(part)\"\(Spelling.hint(part, among: channel.contentParts)) (parts: \(channel.contentParts.joined(separator: ", ")))")
         }
         if channel == .email, content["subject"] == nil || (content["text"] == nil && content["html"] == nil) {

@@ -24,6 +24,8 @@ public struct Dispatcher: Sendable {
         public var timeZoneField: String
         /// The profile field holding the ISO country that national phone numbers are read in.
         public var countryField: String
+        /// Providers chosen per person by a profile field (push: iOS or Android).
+        public var routes: [Channel: ProviderRoute] = [:]
 
         public init(worker: String, lease: Int64 = 300, batchSize: Int = 200, concurrency: Int = 8, retry: DispatchMachine.RetryPolicy = .init(), ruleSets: [String: PolicyRuleSet] = [:], defaultProviders: [Channel: String] = [:], providerRates: [String: Double] = [:], localeField: String = "locale", timeZoneField: String = "time_zone", countryField: String = "country") {
             self.countryField = countryField
@@ -49,6 +51,9 @@ public struct Dispatcher: Sendable {
         public var failed = 0
         public var expired = 0
         public var lostClaims = 0
+        /// Direct-mail extracts delivered in this pass, and those that could not be.
+        public var extracts = 0
+        public var extractProblems: [String] = []
         public init() {}
     }
 
@@ -73,7 +78,10 @@ public struct Dispatcher: Sendable {
 
     /// The channels this dispatcher can send: those with a configured provider.
     var channels: [Channel] {
-        Channel.allCases.filter { channel in settings.defaultProviders[channel].map { transports[$0] != nil } ?? false }
+        Channel.allCases.filter { channel in
+            (settings.defaultProviders[channel].map { transports[$0] != nil } ?? false)
+                || (settings.routes[channel]?.providers.values.contains { transports[$0] != nil } ?? false)
+        }
     }
 
     /// One batch. Returns what happened; `claimed == 0` means nothing was due.
@@ -145,7 +153,62 @@ public struct Dispatcher: Sendable {
             case .send: break
             }
         }
+        // An activity's letters go to the print vendor together, once none is left to decide.
+        let letters = Set(batch.filter { $0.channel == .directMail }.map { ExtractKey(campaign: $0.campaign, execution: $0.execution, activity: $0.activity) })
+        if !letters.isEmpty {
+            let delivered = try await finishExtracts(candidates: letters)
+            counts.extracts = delivered.records.count
+            counts.extractProblems = delivered.problems
+        }
         return counts
+    }
+
+    /// Delivers the extracts of direct-mail activities that have nothing left to decide: those
+    /// of `candidates`, or all of them when nil (at start, to finish what a crash interrupted).
+    public func finishExtracts(candidates: Set<ExtractKey>? = nil, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> (records: [ExtractRecord], problems: [String]) {
+        var records: [ExtractRecord] = []
+        var problems: [String] = []
+        for key in try await messages.extractsDue(candidates: candidates) {
+            guard let plan = try await plan(key.execution), let activity = plan.activities[key.activity] else { continue }
+            guard let providerName = activity.provider ?? settings.defaultProviders[.directMail], let transport = transports[providerName] as? any ExtractTransport else { continue }
+            let rows = try await messages.extractRows(execution: key.execution, activity: key.activity)
+            let columns = rows.first?.columns ?? Self.extractColumns(activity)
+            let extract = Extract(campaign: key.campaign, execution: key.execution, activity: key.activity, columns: columns, rows: rows.map(\.values))
+            do {
+                let location = try await transport.deliver(extract)
+                let record = ExtractRecord(execution: key.execution, activity: key.activity, provider: providerName, location: location, rows: rows.count, writtenAt: now)
+                try await messages.recordExtract(record)
+                records.append(record)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // The letters stay recorded; the next pass tries the file again.
+                problems.append("extract of \(key.campaign) execution \(key.execution) activity \(key.activity): \(error)")
+            }
+        }
+        return (records, problems)
+    }
+
+    /// An extract's columns: the message id, the address, the activity's fields, its content parts.
+    static func extractColumns(_ activity: ActivityPlan) -> [String] {
+        ["message_id"] + (activity.postal?.extractColumns ?? []) + activity.fields + activity.content.keys.sorted()
+    }
+
+    /// A letter's row: the address as normalised for the vendor, then the activity's fields and
+    /// the rendered content parts.
+    static func extractRow(_ message: OutboxMessage, _ rendered: RenderedMessage, address: PostalAddress, activity: ActivityPlan) -> ExtractRow {
+        var values = [message.id] + (activity.postal?.extractValues(address) ?? [])
+        let payload = (try? JSONSerialization.jsonObject(with: Data(message.payload.utf8))) as? [String: Any] ?? [:]
+        for field in activity.fields {
+            switch payload[field] {
+            case nil, is NSNull: values.append("")
+            case let text as String: values.append(text)
+            case let number as NSNumber: values.append(number.stringValue)
+            case let other?: values.append((try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            }
+        }
+        for part in activity.content.keys.sorted() { values.append(rendered.parts[part] ?? "") }
+        return ExtractRow(columns: extractColumns(activity), values: values)
     }
 
     /// Sends a profile's messages of the batch in order, recording each as soon as it is known.
@@ -167,7 +230,22 @@ public struct Dispatcher: Sendable {
             if let address = message.address { state.suppression = shared.suppression[message.channel]?[SuppressionEntry.normalized(address, channel: message.channel)] }
             var message = message
             var addressProblem: String?
-            if message.channel == .sms, let address = message.address {
+            var addressReason = ExclusionReason.invalidAddress
+            let providerName = activity?.provider ?? settings.routes[message.channel]?.provider(for: profile) ?? settings.defaultProviders[message.channel]
+            let transport = providerName.flatMap { transports[$0] }
+            var letterAddress: PostalAddress?
+            if message.channel == .directMail, let postal = activity?.postal {
+                // Read fresh: a letter goes to the address the profile has now, complete or not at all.
+                let postalAddress = postal.address(of: profile)
+                if let problem = postalAddress.completenessProblem(defaultCountry: nil) {
+                    addressProblem = problem.description
+                    addressReason = ExclusionReason.incompleteAddress
+                } else {
+                    letterAddress = postalAddress.normalized(defaultCountry: nil)
+                }
+            } else if let address = message.address, let transport, let problem = transport.addressProblem(address) {
+                addressProblem = problem
+            } else if message.channel == .sms, let address = message.address {
                 // Phone numbers go out in E.164, national ones read in the profile's country.
                 switch PhoneNumber.e164(address, defaultCountry: profile[settings.countryField]?.text) {
                 case .success(let normalized): message.address = normalized
@@ -178,22 +256,23 @@ public struct Dispatcher: Sendable {
 
             var action: DispatchMachine.Action
             var segments: Int?
-            let providerName = activity?.provider ?? settings.defaultProviders[message.channel]
+            var extractRow: ExtractRow?
             if plan == nil || activity == nil {
                 action = .recordFailed(reason: ExclusionReason.rendering, detail: "the campaign version of execution \(message.execution) has no activity \"\(message.activity)\"", suppress: false)
             } else if let addressProblem {
-                action = machine.policyDecided(.exclude(reason: ExclusionReason.invalidAddress, detail: addressProblem))
+                action = machine.policyDecided(.exclude(reason: addressReason, detail: addressProblem))
             } else if message.profileKey != nil && profile.isEmpty {
                 action = machine.policyDecided(.exclude(reason: ExclusionReason.noProfile, detail: "the profile no longer exists"))
             } else {
                 action = machine.policyDecided(SendPolicy.decide(policy, recipient: state, rules: rules, now: now))
             }
             if action == .send {
-                if let providerName, let transport = transports[providerName] {
+                if let providerName, let transport {
                     do {
                         let context = MessageContext(profile: profile, variables: plan?.variables ?? [:], locale: profile[settings.localeField]?.text, timeZone: timeZone.identifier, now: now)
                         let rendered = try renderer.render(message, content: activity?.content ?? [:], context: context)
                         if message.channel == .sms { segments = SMSSegments.count(rendered.parts["text"] ?? "").segments }
+                        if let letterAddress, let activity { extractRow = Self.extractRow(message, rendered, address: letterAddress, activity: activity) }
                         var limits = [(name: "provider:\(providerName)", perSecond: settings.providerRates[providerName] ?? 0)]
                         if let perHour = activity?.throttlePerHour { limits.append((name: "activity:\(message.execution)/\(message.activity)", perSecond: Double(perHour) / 3600)) }
                         try await throttle.pass(limits)
@@ -222,6 +301,10 @@ public struct Dispatcher: Sendable {
             if let faultHook { await faultHook(message.id) }
             var record = DispatchRecord(id: message.id, action: action, provider: providerName)
             record.segments = segments
+            if let extractRow {
+                record.extractRow = extractRow
+                record.extract = ExtractKey(campaign: message.campaign, execution: message.execution, activity: message.activity)
+            }
             let landed = try await messages.record([record], worker: settings.worker, now: Int64(Date().timeIntervalSince1970))
             if case .recordFailed(_, let detail, true) = action, let address = message.address {
                 try await messages.suppress([SuppressionEntry(channel: message.channel, address: address, reason: "hard_bounce", detail: detail, createdAt: now)])
@@ -247,6 +330,10 @@ public struct Dispatcher: Sendable {
         var provider: String?
         var window: (from: LocalTime, until: LocalTime)?
         var throttlePerHour: Int?
+        /// The activity's template fields in the order it lists them (extract columns).
+        var fields: [String] = []
+        /// Direct mail: the profile fields of the postal address, resolved.
+        var postal: PostalFields?
     }
 
     struct BatchContext: Sendable {
@@ -264,10 +351,15 @@ public struct Dispatcher: Sendable {
         variables.merge(execution.variables) { $1 }
         var activities: [String: ActivityPlan] = [:]
         for activity in definition.activities {
-            guard case .channel(_, let options) = activity.kind else { continue }
+            guard case .channel(let channel, let options) = activity.kind else { continue }
             var window: (from: LocalTime, until: LocalTime)?
             if let spec = options.window, let from = LocalTime(spec.from), let until = LocalTime(spec.until) { window = (from, until) }
-            activities[activity.name] = ActivityPlan(content: options.content ?? [:], rules: options.rules ?? "default", purpose: options.purpose ?? "marketing", provider: options.provider, window: window, throttlePerHour: options.throttle)
+            var activityPlan = ActivityPlan(content: options.content ?? [:], rules: options.rules ?? "default", purpose: options.purpose ?? "marketing", provider: options.provider, window: window, throttlePerHour: options.throttle)
+            activityPlan.fields = options.fields ?? []
+            if channel == .directMail, let profile = messages.profile {
+                activityPlan.postal = try? PostalFields.resolve(options.postal, profile: profile)
+            }
+            activities[activity.name] = activityPlan
         }
         return ExecutionPlan(variables: variables, activities: activities)
     }

@@ -25,6 +25,9 @@ public struct MessageReport: Sendable, Hashable, Codable {
         public var uniqueClicks: Int
         /// SMS segments billed for what was sent (GSM-7: 160 or 153 characters each, UCS-2: 70 or 67).
         public var segments: Int
+        /// Direct mail: where the activity's extract went and how many letters it holds, once written.
+        public var extract: String?
+        public var extractRows: Int?
 
         public init(campaign: String, execution: Int64, activity: String, channel: String) {
             self.campaign = campaign
@@ -67,6 +70,7 @@ public struct MessageReport: Sendable, Hashable, Codable {
             case campaign, execution, activity, channel, targeted, excluded, pending, sent, delivered, bounced, failed, expired
             case failedReasons = "failed_reasons", complaints, unsubscribes, segments, opens
             case uniqueOpens = "unique_opens", clicks, uniqueClicks = "unique_clicks"
+            case extract, extractRows = "extract_rows"
         }
     }
 
@@ -143,6 +147,10 @@ extension MessageRepository {
             rows[key]!.uniqueOpens = kinds[.open]?.unique ?? 0
             rows[key]!.clicks = kinds[.click]?.total ?? 0
             rows[key]!.uniqueClicks = kinds[.click]?.unique ?? 0
+        }
+        for extract in try await extracts(campaign: campaign, execution: execution) where rows["\(extract.execution)/\(extract.activity)"] != nil {
+            rows["\(extract.execution)/\(extract.activity)"]!.extract = extract.location
+            rows["\(extract.execution)/\(extract.activity)"]!.extractRows = extract.rows
         }
         return MessageReport(rows: order.map { rows[$0]! })
     }

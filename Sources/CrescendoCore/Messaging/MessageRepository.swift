@@ -45,7 +45,7 @@ public struct MessageRepository: Sendable, StoreStatements {
             "CREATE TABLE IF NOT EXISTS crescendo_consent (profile_key TEXT NOT NULL, channel TEXT NOT NULL, purpose TEXT NOT NULL, status TEXT NOT NULL, changed_at \(big) NOT NULL, source TEXT NOT NULL, PRIMARY KEY (profile_key, channel, purpose))",
             "CREATE TABLE IF NOT EXISTS crescendo_suppression (channel TEXT NOT NULL, address TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, created_at \(big) NOT NULL, PRIMARY KEY (channel, address))",
         ]
-        let all = statements + prepareFeedback()
+        let all = statements + prepareFeedback() + prepareExtracts()
         do {
             _ = try await must(all.map(SQLStep.init), "prepare the message tables")
         } catch {
@@ -68,17 +68,7 @@ public struct MessageRepository: Sendable, StoreStatements {
         let profileParts = (0..<profileKeyCount).map { "p\($0)" }
         let profileKey = "CASE WHEN \(q("p0")) IS NULL THEN NULL ELSE \(canonical(profileParts)) END"
         let prefix = "'\(execution)-\(activityIndex)-\(messages.channel.rawValue)-'"
-        let pairs = messages.fields.enumerated().map { index, name -> String in
-            let column = q("f\(index)")
-            let value = (messages.jsonFields ?? []).contains(name) && dialect == .sqlite ? "json(\(column))" : column
-            return "'\(name.replacingOccurrences(of: "'", with: "''"))', \(value)"
-        }
-        let payload: String
-        if pairs.isEmpty {
-            payload = "'{}'"
-        } else {
-            payload = dialect == .postgres ? "CAST(json_build_object(\(pairs.joined(separator: ", "))) AS TEXT)" : "json_object(\(pairs.joined(separator: ", ")))"
-        }
+        let payload = payloadExpression(messages)
         let historyColumns = profile.map { MessageHistory.profileColumns($0).map(q) } ?? []
         let insertColumns = ["id", "profile_key"] + historyColumns + ["campaign", "execution", "activity", "channel", "category", "target", "address", "status", "reason", "created_at", "updated_at", "due_epoch", "expires_epoch", "payload"]
         let historyValues = (0..<historyColumns.count).map { q("p\($0)") }
@@ -98,6 +88,33 @@ public struct MessageRepository: Sendable, StoreStatements {
             Self.text(campaign), Self.int(execution), Self.text(activity), Self.text(messages.channel.rawValue), Self.text(messages.category.rawValue),
             Self.timestamp(now), Self.timestamp(now), Self.int(now), Self.int(expiresAt),
         ]))
+    }
+
+    /// The message's template fields as one JSON object, computed from the population's columns.
+    func payloadExpression(_ messages: MessagePopulation) -> String {
+        let pairs = messages.fields.enumerated().map { index, name -> String in
+            let column = dialect.quote("f\(index)")
+            let value = (messages.jsonFields ?? []).contains(name) && dialect == .sqlite ? "json(\(column))" : column
+            return "'\(name.replacingOccurrences(of: "'", with: "''"))', \(value)"
+        }
+        if pairs.isEmpty { return "'{}'" }
+        return dialect == .postgres ? "CAST(json_build_object(\(pairs.joined(separator: ", "))) AS TEXT)" : "json_object(\(pairs.joined(separator: ", ")))"
+    }
+
+    /// The messages a population would send, as the dispatcher would see them, without putting
+    /// them in the outbox: what test mode renders to show the SMS segments it would bill.
+    public func preview(_ messages: MessagePopulation, campaign: String, execution: Int64, limit: Int) async throws -> [OutboxMessage] {
+        guard let profile else { return [] }
+        func q(_ name: String) -> String { dialect.quote(name) }
+        let keys = profile.key.indices.map { q("p\($0)") }
+        let text = "SELECT \((keys + [q("crescendo_address"), payloadExpression(messages)]).map { dialect.output($0) }.joined(separator: ", ")) FROM \(q(messages.table)) WHERE \(q("crescendo_excluded")) IS NULL ORDER BY \(keys.joined(separator: ", ")) LIMIT \(max(1, limit))"
+        let rows = try await store.rows(query(text, columns: Array(repeating: .text, count: keys.count + 2)))
+        return rows.enumerated().map { index, row in
+            let key = OutboxMessage.canonicalKey(Array(row.prefix(keys.count)))
+            return OutboxMessage(
+                id: "test-\(execution)-\(index)", campaign: campaign, execution: execution, activity: "", channel: messages.channel, category: messages.category,
+                address: row[keys.count].text, profileKey: key, profileValues: [], attempt: 1, expiresAt: nil, payload: row[keys.count + 1].text ?? "{}")
+        }
     }
 
     // MARK: Claims
@@ -166,6 +183,9 @@ public struct MessageRepository: Sendable, StoreStatements {
             case .send:
                 continue
             case .recordSent(let providerID):
+                if let row = record.extractRow, let key = record.extract {
+                    steps.append(try extractRowStep(message: record.id, execution: key.execution, activity: key.activity, row: row))
+                }
                 steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'sent', reason = NULL, detail = NULL, sent_at = ?, sent_epoch = ?, updated_at = ?, provider = ?, provider_id = ?, segments = ?, \(done) WHERE \(mine)", [Self.timestamp(now), Self.int(now), Self.timestamp(now), Self.text(record.provider), Self.text(providerID), Self.int(record.segments.map(Int64.init))] + id)))
             case .recordExcluded(let reason, let detail):
                 steps.append(SQLStep(query("UPDATE crescendo_message SET status = 'excluded', reason = ?, detail = ?, updated_at = ?, \(done) WHERE \(mine)", [Self.text(reason), Self.text(detail), Self.timestamp(now)] + id)))

@@ -31,6 +31,8 @@ public enum ExclusionReason {
     public static let noAddress = "no_address"
     public static let duplicateAddress = "duplicate_address"
     public static let invalidAddress = "invalid_address"
+    /// A postal address missing a part the print vendor needs, or with one that cannot be right.
+    public static let incompleteAddress = "incomplete_address"
     public static let suppressed = "suppressed"
     public static let noConsent = "no_consent"
     public static let optedOut = "opted_out"

@@ -7,6 +7,13 @@ public protocol MessageTransport: Sendable {
     func send(_ message: RenderedMessage) async throws -> String?
     /// Closes connections; called once when the dispatcher stops.
     func shutdown() async
+    /// Why this provider could never deliver to `address` (a malformed device token), checked
+    /// before anything is sent; nil when it may.
+    func addressProblem(_ address: String) -> String?
+}
+
+extension MessageTransport {
+    public func addressProblem(_ address: String) -> String? { nil }
 }
 
 /// A message ready for its provider: rendered parts by name (`subject`, `text`, `html`; `body`…).

@@ -50,6 +50,9 @@ public struct DispatchRecord: Sendable, Hashable {
     public var provider: String?
     /// SMS segments the provider will bill for (GSM-7 or UCS-2), when known.
     public var segments: Int?
+    /// A letter's row for its activity's extract (direct mail), kept with the record.
+    public var extractRow: ExtractRow?
+    public var extract: ExtractKey?
 
     public init(id: String, action: DispatchMachine.Action, provider: String?) {
         self.id = id

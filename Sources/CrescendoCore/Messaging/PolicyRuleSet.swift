@@ -7,6 +7,9 @@ public struct PolicyRuleSet: Sendable, Hashable {
     public var name: String
     /// What counts as consent when the profile has no explicit record for a channel and purpose.
     public var consentDefault: ConsentDefault
+    /// Channels whose default differs: marketing letters are commonly sent until the person
+    /// objects, while email and SMS need an opt-in.
+    public var channelConsentDefaults: [Channel: ConsentDefault] = [:]
     /// A boolean profile field per channel that holds consent when no explicit record exists
     /// (`email: email_opt_in`): many companies keep opt-ins on the customer row.
     public var consentFields: [Channel: String]
@@ -19,6 +22,10 @@ public struct PolicyRuleSet: Sendable, Hashable {
         self.consentFields = consentFields
         self.caps = caps
         self.quietHours = quietHours
+    }
+
+    public func consentDefault(for channel: Channel) -> ConsentDefault {
+        channelConsentDefaults[channel] ?? consentDefault
     }
 
     /// Marketing needs an explicit opt-in; nothing else is assumed.

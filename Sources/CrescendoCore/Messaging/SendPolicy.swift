@@ -123,7 +123,7 @@ public enum SendPolicy {
         case nil:
             if let field = recipient.consentField {
                 if !field { return .exclude(reason: ExclusionReason.noConsent, detail: rules.consentFields[message.channel].map { "\($0) is false" }) }
-            } else if rules.consentDefault == .optIn {
+            } else if rules.consentDefault(for: message.channel) == .optIn {
                 return .exclude(reason: ExclusionReason.noConsent, detail: "no opt-in on record")
             }
         }

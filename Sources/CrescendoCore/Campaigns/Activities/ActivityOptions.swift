@@ -202,18 +202,27 @@ public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .email: "email"
         case .sms: "phone"
-        case .push: nil
+        case .push: "push_token"
         case .directMail: nil
         }
     }
 
-    /// The content parts a template may have.
+    /// The content parts a template may have; push also takes `data.KEY` parts and direct mail
+    /// any column name (each becomes a column of the extract).
     var contentParts: [String] {
         switch self {
         case .email: ["subject", "text", "html", "preheader"]
         case .sms: ["text"]
-        case .push: ["title", "body", "data"]
-        case .directMail: []
+        case .push: ["title", "body", "data.KEY"]
+        case .directMail: ["COLUMN"]
+        }
+    }
+
+    func allowsPart(_ part: String) -> Bool {
+        switch self {
+        case .push: part == "title" || part == "body" || (part.hasPrefix("data.") && part.count > 5 && part != "data.aps")
+        case .directMail: !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !PostalFields.isAddressColumn(part)
+        default: contentParts.contains(part)
         }
     }
 }
@@ -261,12 +270,15 @@ public struct ChannelOptions: Sendable, Hashable, Codable {
     /// How long after the activity ran its messages may still go (`24h`, `3d`); what is left
     /// then is reported as expired. Three days when not given.
     public var expireAfter: String?
+    /// Direct mail: the profile fields of the postal address (the usual names when not given).
+    public var postal: PostalFields?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case category, per, profile, recipient, fields, content, provider, cap
         case capDays = "cap_days"
         case throttle, window, confirm, purpose, rules
         case expireAfter = "expire_after"
+        case postal
     }
 }
 

@@ -1,0 +1,73 @@
+import CrescendoCore
+import Foundation
+
+/// SMS or push into a folder, one JSON file per message, named by the outbox id: what a
+/// developer or the demo uses instead of a provider. Files are written whole (a temporary file
+/// renamed into place), and a repeat overwrites the same file.
+public struct JSONFolderTransport: MessageTransport {
+    public let folder: String
+    public let channel: Channel
+
+    public init(folder: String, channel: Channel) {
+        self.folder = folder
+        self.channel = channel
+    }
+
+    public func send(_ message: RenderedMessage) async throws -> String? {
+        var object: [String: Any] = ["id": message.id, "channel": message.channel.rawValue, "to": message.address, "date": message.date]
+        if channel == .push {
+            let push = PushNotification(message)
+            if let title = push.title { object["title"] = title }
+            if let body = push.body { object["body"] = body }
+            if !push.data.isEmpty { object["data"] = push.data }
+        } else {
+            let text = message.parts["text"] ?? ""
+            object["text"] = text
+            let segments = SMSSegments.count(text)
+            object["segments"] = segments.segments
+            object["encoding"] = "\(segments.encoding)"
+        }
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            try AtomicFile.write(data, to: (folder as NSString).appendingPathComponent(Self.fileName(message.id) + ".json"))
+        } catch {
+            throw TransportFailure(permanent: false, message: "cannot write into \(folder): \(error)")
+        }
+        return message.id
+    }
+
+    /// A file name from an outbox id, keeping only characters every file system takes.
+    static func fileName(_ id: String) -> String {
+        String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    }
+
+    public func shutdown() async {}
+}
+
+/// Writes a file so that readers see the old version or the new one, never part of it: the
+/// bytes go to a temporary file in the same folder, are flushed to disk, and the file is
+/// renamed over the target.
+enum AtomicFile {
+    static func write(_ data: Data, to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        if rename(temporary, path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+    }
+}
