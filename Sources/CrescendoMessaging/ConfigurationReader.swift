@@ -1,4 +1,5 @@
 import CrescendoCore
+import CrescendoEmail
 import Foundation
 import Yams
 
@@ -105,7 +106,9 @@ struct ConfigurationReader {
         let sender = MessagingConfiguration.Sender(from: from, replyTo: string(senderNode, "reply_to", "sender"), domain: domain)
 
         let linksNode = value(root, "links")
-        known(linksNode, "links", ["base_url", "secret_env", "secret_file", "track_clicks", "track_opens"])
+        known(linksNode, "links", ["base_url", "secret_env", "secret_file", "track_clicks", "track_opens", "unsubscribe_mailbox"])
+        let mailbox = string(linksNode, "unsubscribe_mailbox", "links")
+        if let mailbox, (try? EmailAddress(parsing: mailbox)) == nil { problem(value(linksNode, "unsubscribe_mailbox"), "links.unsubscribe_mailbox", "\"\(mailbox)\" is not an email address") }
         let baseURL = string(linksNode, "base_url", "links")
         var linkSecret: String?
         if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
@@ -353,6 +356,7 @@ struct ConfigurationReader {
         configuration.trackClicks = trackClicks
         configuration.trackOpens = trackOpens
         configuration.routes = routes
+        configuration.unsubscribeMailbox = mailbox
         return configuration
     }
 }

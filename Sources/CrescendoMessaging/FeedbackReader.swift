@@ -13,7 +13,9 @@ public enum FeedbackReader {
         public var skipped: String?
     }
 
-    public static func read(path: String, now: Int64) -> Read {
+    /// `signer` checks the unsubscribe requests that List-Unsubscribe's mailto sends; without
+    /// it they are skipped.
+    public static func read(path: String, now: Int64, signer: LinkSigner? = nil) -> Read {
         let source = (path as NSString).lastPathComponent
         let message: FeedbackMessage
         do {
@@ -38,6 +40,12 @@ public enum FeedbackReader {
         case .complaint(let report):
             return Read(path: path, feedback: [.init(kind: .complaint, providerID: report.originalMessageID, address: report.originalRecipient, detail: report.feedbackType, at: now, source: "ARF \(source)")], skipped: nil)
         case .other(let reason):
+            // An unsubscribe request to the List-Unsubscribe mailbox: its subject carries the token.
+            if let bytes = FileManager.default.contents(atPath: path), let subject = MIMEPart(bytes: Array(bytes)).headers["Subject"], subject.lowercased().contains("unsubscribe") {
+                guard let signer else { return Read(path: path, feedback: [], skipped: "an unsubscribe request, but no link secret to check it (--messaging)") }
+                guard let id = signer.verify(unsubscribeSubject: subject) else { return Read(path: path, feedback: [], skipped: "an unsubscribe request whose token does not verify") }
+                return Read(path: path, feedback: [.init(kind: .unsubscribe, messageID: id, at: now, source: "mailto \(source)")], skipped: nil)
+            }
             return Read(path: path, feedback: [], skipped: reason)
         }
     }

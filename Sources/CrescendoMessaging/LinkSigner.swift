@@ -36,6 +36,25 @@ public struct LinkSigner: Sendable {
         return "\(baseURL)/\(action)?m=\(encoded)&t=\(token(action: action, id: id))"
     }
 
+    /// The RFC 2369 mailto fallback of List-Unsubscribe, for mail clients without one-click:
+    /// `mailto:MAILBOX?subject=unsubscribe%20ID%20TOKEN`. The reply is read back by
+    /// `verify(unsubscribeSubject:)` when the mailbox's messages are imported.
+    public func mailto(unsubscribe id: String, mailbox: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
+        return "mailto:\(mailbox)?subject=unsubscribe%20\(encoded.addingPercentEncoding(withAllowedCharacters: allowed) ?? encoded)%20\(token(action: "unsubscribe", id: id))"
+    }
+
+    /// The message id an unsubscribe mail's subject names, when its token is valid. Mail clients
+    /// may prefix `Re:` or fold the line; the words are found wherever they are.
+    public func verify(unsubscribeSubject subject: String) -> String? {
+        let words = subject.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard let start = words.firstIndex(where: { $0.lowercased() == "unsubscribe" }), start + 2 < words.count else { return nil }
+        guard let id = words[start + 1].removingPercentEncoding, verify(token: words[start + 2], action: "unsubscribe", id: id) else { return nil }
+        return id
+    }
+
     /// Reads a signed URL back: the message id when the token is valid for the action, else nil.
     public func verify(url: String, action: String) -> String? {
         guard let components = URLComponents(string: url), components.path.hasSuffix("/\(action)"),

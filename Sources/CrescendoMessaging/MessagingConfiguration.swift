@@ -96,6 +96,8 @@ public struct MessagingConfiguration: Sendable {
     public var linkSecret: String?
     public var trackClicks: Bool = false
     public var trackOpens: Bool = false
+    /// The mailbox of List-Unsubscribe's mailto fallback; its messages go through `feedback import`.
+    public var unsubscribeMailbox: String?
     public var providers: [String: Provider]
     public var channels: [Channel: String]
     public var routes: [Channel: ProviderRoute] = [:]

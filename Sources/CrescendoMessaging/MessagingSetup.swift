@@ -86,7 +86,9 @@ public enum MessagingSetup {
     public static func renderer(_ configuration: MessagingConfiguration) -> TemplateMessageRenderer {
         var links: LinkSigner?
         if let base = configuration.linkBaseURL, let secret = configuration.linkSecret { links = LinkSigner(secret: secret, baseURL: base) }
-        return TemplateMessageRenderer(links: links, defaultCurrency: configuration.defaultCurrency, trackClicks: configuration.trackClicks, trackOpens: configuration.trackOpens)
+        let renderer = TemplateMessageRenderer(links: links, defaultCurrency: configuration.defaultCurrency, trackClicks: configuration.trackClicks, trackOpens: configuration.trackOpens)
+        renderer.unsubscribeMailbox = configuration.unsubscribeMailbox
+        return renderer
     }
 
     public static func settings(_ configuration: MessagingConfiguration, worker: String) -> Dispatcher.Settings {

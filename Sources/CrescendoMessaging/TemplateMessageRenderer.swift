@@ -17,6 +17,8 @@ public final class TemplateMessageRenderer: MessageRenderer, @unchecked Sendable
     /// Rewrite HTML links into signed click links, and add an open pixel.
     public let trackClicks: Bool
     public let trackOpens: Bool
+    /// Where mail clients without one-click unsubscribe send their unsubscribe request.
+    public var unsubscribeMailbox: String?
 
     public init(links: LinkSigner?, defaultCurrency: String? = nil, trackClicks: Bool = false, trackOpens: Bool = false) {
         self.trackClicks = trackClicks
@@ -61,7 +63,8 @@ public final class TemplateMessageRenderer: MessageRenderer, @unchecked Sendable
             values["unsubscribe_url"] = .string(unsubscribe)
             if message.channel == .email {
                 // RFC 8058: mail clients offer one-click unsubscribe with a POST to this URL.
-                headers.append(.init("List-Unsubscribe", "<\(unsubscribe)>"))
+                let mailto = unsubscribeMailbox.map { ", <\(links.mailto(unsubscribe: message.id, mailbox: $0))>" } ?? ""
+                headers.append(.init("List-Unsubscribe", "<\(unsubscribe)>\(mailto)"))
                 headers.append(.init("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
             }
         }

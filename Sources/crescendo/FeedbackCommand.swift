@@ -8,7 +8,7 @@ struct FeedbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedback",
         abstract: "What came back after sending: unsubscribes, bounces, complaints. Updates history, suppression and consent.",
-        subcommands: [Import.self, Unsubscribe.self, SMSReply.self, Click.self, Open.self])
+        subcommands: [Import.self, Callback.self, Unsubscribe.self, SMSReply.self, Click.self, Open.self])
 
     /// The signer of the messaging configuration's links.
     static func signer(_ messaging: String?) throws -> LinkSigner {
@@ -111,15 +111,17 @@ struct FeedbackCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply bounce (DSN, RFC 3464) and complaint (ARF, RFC 5965) messages: a file, or every file of a folder.",
-            discussion: "Hard bounces and complaints suppress the address; 3 soft bounces in 30 days do too; a complaint also opts the person out. Files that are not reports are listed and skipped (exit 3).")
+            abstract: "Apply bounce (DSN, RFC 3464) and complaint (ARF, RFC 5965) messages, and unsubscribe requests sent to List-Unsubscribe's mailto: a file, or every file of a folder.",
+            discussion: "Hard bounces and complaints suppress the address; 3 soft bounces in 30 days do too; a complaint also opts the person out. Unsubscribe requests need the messaging configuration to check their token. Files that are neither are listed and skipped (exit 3).")
         @Argument var path: String
+        @Option(name: .long, help: "The messaging configuration, to check unsubscribe requests (default $CRESCENDO_MESSAGING).") var messaging: String?
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
             try await reporting(json: options.json) {
                 let files = try FeedbackReader.files(at: path)
-                let reads = files.map { FeedbackReader.read(path: $0, now: now()) }
+                let signer = (messaging ?? ProcessInfo.processInfo.environment["CRESCENDO_MESSAGING"]) == nil ? nil : try FeedbackCommand.signer(messaging)
+                let reads = files.map { FeedbackReader.read(path: $0, now: now(), signer: signer) }
                 let results = try await MessagingDesk.with(options) { desk in
                     var results: [(kind: String, outcome: MessageRepository.FeedbackOutcome?, problem: String?)] = []
                     for feedback in reads.flatMap(\.feedback) {
@@ -152,6 +154,62 @@ struct FeedbackCommand: AsyncParsableCommand {
                     for problem in results.compactMap(\.problem) { print("not applied: \(problem)") }
                 }
                 return skipped.isEmpty && results.allSatisfy({ $0.problem == nil }) ? .success : .completedWithRejections
+            }
+        }
+    }
+
+    struct Callback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply SMS providers' delivery callbacks: one body per line (Twilio's form, or the webhook's JSON), from a file or - for standard input.",
+            discussion: "Delivered marks the message delivered; failures are hard or soft bounces by the provider's error code (hard ones suppress the number, 3 soft in 30 days too). Lines that are not callbacks are listed with their line number and skipped (exit 3).")
+        @Option(name: .long, help: "twilio or sms-webhook.") var provider: String
+        @Argument var path: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await reporting(json: options.json) {
+                guard let kind = ProviderCallback.Provider(rawValue: provider) else {
+                    throw CrescendoError(.invalidArgument, "--provider \(provider): must be \(ProviderCallback.Provider.allCases.map(\.rawValue).joined(separator: " or "))")
+                }
+                let text: String
+                if path == "-" {
+                    text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                } else {
+                    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                        throw CrescendoError(.unreadableInput, "\(path): cannot read it (\(error.localizedDescription))")
+                    }
+                }
+                let source = path == "-" ? "stdin" : path
+                var feedback: [MessageRepository.Feedback] = []
+                var skipped: [String] = []
+                var ignored = 0
+                for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    do {
+                        if let item = try ProviderCallback.feedback(kind, body: String(line), now: now()) { feedback.append(item) } else { ignored += 1 }
+                    } catch {
+                        skipped.append("\(source) line \(index + 1): \(error)")
+                    }
+                }
+                let parsed = feedback
+                let outcomes = try await MessagingDesk.with(options) { desk in
+                    var outcomes: [(kind: String, outcome: MessageRepository.FeedbackOutcome)] = []
+                    for item in parsed { outcomes.append((item.kind.rawValue, try await desk.repository.apply(item))) }
+                    return outcomes
+                }
+                var applied: [String: Int] = [:]
+                for outcome in outcomes { applied[outcome.kind, default: 0] += 1 }
+                let unmatched = outcomes.filter { $0.outcome.message == nil }.count
+                if options.json {
+                    struct Body: Encodable {
+                        var applied: [String: Int]; var ignored: Int; var unmatched: Int; var suppressed: Int; var skipped: [String]
+                    }
+                    Output.printJSON(Body(applied: applied, ignored: ignored, unmatched: unmatched, suppressed: outcomes.filter(\.outcome.suppressed).count, skipped: skipped))
+                } else {
+                    print((applied.isEmpty ? "no feedback" : applied.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                        + "; \(ignored) status(es) on the way ignored" + (unmatched > 0 ? "; \(unmatched) about no message of ours" : ""))
+                    for line in skipped { print("skipped \(line)") }
+                }
+                return skipped.isEmpty ? .success : .completedWithRejections
             }
         }
     }

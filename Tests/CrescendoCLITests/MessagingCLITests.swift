@@ -412,7 +412,7 @@ import Testing
         _ = try site.write("link.secret", "feedback-secret")
         let config = try site.write("messaging.yaml", """
             sender: {from: "Crescendo Hotels <news@hotels.example>", domain: hotels.example}
-            links: {base_url: "https://hotels.example/c", secret_file: link.secret}
+            links: {base_url: "https://hotels.example/c", secret_file: link.secret, unsubscribe_mailbox: unsubscribe@hotels.example}
             providers:
               outbox: {type: eml-folder, path: outbox}
             rule_sets:
@@ -424,17 +424,20 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         // What the first run sent, read from the .eml files.
         let outbox = site.folder.appendingPathComponent("outbox")
-        var sent: [(to: String, id: String, unsubscribe: String)] = []
+        var sent: [(to: String, id: String, unsubscribe: String, mailto: String)] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted() {
             let text = try String(contentsOf: outbox.appendingPathComponent(name), encoding: .utf8)
             let unfolded = text.replacingOccurrences(of: "\r\n ", with: " ")
             func header(_ name: String) -> String? {
                 unfolded.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }.map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
             }
-            sent.append((try #require(header("To")), try #require(header("Message-ID")), try #require(header("List-Unsubscribe")).trimmingCharacters(in: CharacterSet(charactersIn: "<>"))))
+            // RFC 2369: the one-click URL first, then the mailto fallback.
+            let links = try #require(header("List-Unsubscribe")).components(separatedBy: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) }
+            try #require(links.count == 2 && links[0].hasPrefix("https://") && links[1].hasPrefix("mailto:unsubscribe@hotels.example?subject="), "\(links)")
+            sent.append((try #require(header("To")), try #require(header("Message-ID")), links[0], links[1]))
         }
-        try #require(sent.count >= 6, "too few messages to work with: \(sent.count)")
-        let (unsubscribed, hard, soft, complained, delivered) = (sent[0], sent[1], sent[2], sent[3], sent[4])
+        try #require(sent.count >= 7, "too few messages to work with: \(sent.count)")
+        let (unsubscribed, hard, soft, complained, delivered, mailed) = (sent[0], sent[1], sent[2], sent[3], sent[4], sent[5])
 
         // A forged link is refused; the real one opts the person out.
         result = try await site.run(["feedback", "unsubscribe", unsubscribed.unsubscribe.replacingOccurrences(of: "t=", with: "t=x"), "--messaging", config, "--json"])
@@ -453,11 +456,16 @@ import Testing
         try Data(Self.complaint(from: complained.to, messageID: complained.id).utf8).write(to: reports.appendingPathComponent("3-arf.eml"))
         try Data(Self.bounce(to: delivered.to, messageID: delivered.id, status: "2.0.0", action: "delivered").utf8).write(to: reports.appendingPathComponent("4-delivered.eml"))
         try Data("Subject: out of office\r\n\r\nI am away.\r\n".utf8).write(to: reports.appendingPathComponent("5-noise.eml"))
-        result = try await site.run(["feedback", "import", reports.path, "--json"])
-        #expect(result.status == 3, "the noise file is skipped: \(result.stdout)")
+        // What a mail client sends to the mailto: the subject it was given, here behind a "Re:";
+        // and one whose token was tampered with.
+        let subject = try #require(URLComponents(string: mailed.mailto)?.queryItems?.first { $0.name == "subject" }?.value)
+        try Data("From: <\(mailed.to)>\r\nTo: unsubscribe@hotels.example\r\nSubject: Re: \(subject)\r\n\r\n\r\n".utf8).write(to: reports.appendingPathComponent("6-mailto.eml"))
+        try Data("From: <\(sent[6].to)>\r\nSubject: \(subject.dropLast(3))abc\r\n\r\n\r\n".utf8).write(to: reports.appendingPathComponent("7-forged.eml"))
+        result = try await site.run(["feedback", "import", reports.path, "--messaging", config, "--json"])
+        #expect(result.status == 3, "the noise and forged files are skipped: \(result.stdout)")
         let body = try result.json()
-        #expect(body["applied"] as? [String: Int] == ["hard_bounce": 1, "soft_bounce": 3, "complaint": 1, "delivered": 1])
-        #expect((body["skipped"] as? [[String: Any]])?.count == 1)
+        #expect(body["applied"] as? [String: Int] == ["hard_bounce": 1, "soft_bounce": 3, "complaint": 1, "delivered": 1, "unsubscribe": 1])
+        #expect((body["skipped"] as? [[String: Any]])?.count == 2)
 
         let list = try await site.run(["suppression", "list", "--json"]).list()
         let reasons = Dictionary(uniqueKeysWithValues: list.map { ($0["address"] as? String ?? "", $0["reason"] as? String ?? "") })
@@ -466,7 +474,7 @@ import Testing
         #expect(total["bounced"] as? Int == 1)
         #expect(total["delivered"] as? Int == 1)
         #expect(total["complaints"] as? Int == 1)
-        #expect(total["unsubscribes"] as? Int == 1)
+        #expect(total["unsubscribes"] as? Int == 2)
 
         // The next send honours all of it.
         try await Self.start(site)
@@ -477,11 +485,11 @@ import Testing
         let second = try #require(rows.max { ($0["execution"] as? Int ?? 0) < ($1["execution"] as? Int ?? 0) })
         let excluded = second["excluded"] as? [String: Int] ?? [:]
         #expect(excluded["suppressed"] == 3)
-        #expect(excluded["opted_out"] == 1)
-        #expect(second["sent"] as? Int == sent.count - 4)
+        #expect(excluded["opted_out"] == 2)
+        #expect(second["sent"] as? Int == sent.count - 5)
         total = try await Self.report(site)
         // The first run's bounced and delivered messages left `sent` for their own states.
-        #expect(total["sent"] as? Int == sent.count - 2 + sent.count - 4)
+        #expect(total["sent"] as? Int == sent.count - 2 + sent.count - 5)
         try await site.remove()
     }
 
@@ -541,8 +549,33 @@ import Testing
         let suppressed = try await site.run(["suppression", "list", "--channel", "sms", "--json"]).list()
         #expect(Set(suppressed.compactMap { $0["address"] as? String }) == Set(invalid))
 
+        // Twilio's status callbacks name its sids: one delivered, one undelivered to an unknown
+        // number (30005, hard: suppressed), one still on its way, and a line that is no callback.
+        let history = try await site.run(["audience", "preview", "--on", "crescendo_message", "--where", "status = 'sent'", "--fields", "id,address,provider_id", "--limit", "100", "--json"]).list()
+        try #require(history.count >= 3, "\(history)")
+        let sids = history.compactMap { $0["provider_id"] as? String }
+        #expect(sids.count == history.count && sids.allSatisfy { $0.hasPrefix("SM") })
+        let unknownNumber = try #require(history[1]["address"] as? String)
+        let callbacks = try site.write("callbacks.txt", [
+            "MessageSid=\(sids[0])&MessageStatus=delivered&To=\(history[0]["address"] as? String ?? "")&AccountSid=AC0123",
+            "MessageSid=\(sids[1])&MessageStatus=undelivered&ErrorCode=30005&To=\(unknownNumber.replacingOccurrences(of: "+", with: "%2B"))&AccountSid=AC0123",
+            "MessageSid=\(sids[2])&MessageStatus=sent&AccountSid=AC0123",
+            "{\"not\": \"a form\"}",
+        ].joined(separator: "\n"))
+        result = try await site.run(["feedback", "callback", "--provider", "twilio", callbacks, "--json"])
+        #expect(result.status == 3, "\(result.stdout) \(result.stderr)")
+        let applied = try result.json()
+        #expect(applied["applied"] as? [String: Int] == ["delivered": 1, "hard_bounce": 1])
+        #expect(applied["ignored"] as? Int == 1)
+        #expect((applied["skipped"] as? [String])?.first?.contains("line 4") == true)
+        let afterCallbacks = try await site.run(["campaign", "report", "texts", "--json"]).json()["total"] as? [String: Any] ?? [:]
+        #expect(afterCallbacks["delivered"] as? Int == 1)
+        #expect(afterCallbacks["bounced"] as? Int == 1)
+        let nowSuppressed = try await site.run(["suppression", "list", "--channel", "sms", "--json"]).list()
+        #expect(Set(nowSuppressed.compactMap { $0["address"] as? String }) == Set(invalid + [unknownNumber]))
+
         // A STOP reply opts the sender out: the next text skips them.
-        let stopper = try #require(phones.first { !$0.hasSuffix("7") && !$0.hasSuffix("3") })
+        let stopper = try #require(phones.first { !$0.hasSuffix("7") && !$0.hasSuffix("3") && $0 != unknownNumber })
         result = try await site.run(["feedback", "sms-reply", "--from", stopper, "--body", "Stop", "--json"])
         #expect(try result.json()["opted_out"] as? Bool == true, "\(result.stdout)")
         result = try await site.run(["campaign", "start", "texts", "--json"])
@@ -552,7 +585,7 @@ import Testing
         let rows = try await site.run(["campaign", "report", "texts", "--json"]).json()["rows"] as? [[String: Any]] ?? []
         let second = try #require(rows.max { ($0["execution"] as? Int ?? 0) < ($1["execution"] as? Int ?? 0) })
         #expect((second["excluded"] as? [String: Int])?["opted_out"] == 1)
-        #expect((second["excluded"] as? [String: Int])?["suppressed"] ?? 0 == invalid.count)
+        #expect((second["excluded"] as? [String: Int])?["suppressed"] ?? 0 == invalid.count + 1)
         try await site.remove()
     }
 

@@ -28,6 +28,9 @@ public enum MessageHistory {
             Field(name: "address", type: .string, nullable: true),
             Field(name: "status", type: .string),
             Field(name: "reason", type: .string, nullable: true),
+            Field(name: "provider", type: .string, nullable: true),
+            // The provider's own id (the SMTP Message-ID, Twilio's sid), what its callbacks name.
+            Field(name: "provider_id", type: .string, nullable: true),
             Field(name: "created_at", type: .timestamp),
             Field(name: "sent_at", type: .timestamp, nullable: true),
             Field(name: "updated_at", type: .timestamp),
