@@ -123,9 +123,20 @@ struct ConfigurationReader {
         }
 
         var providers: [String: MessagingConfiguration.Provider] = [:]
+        // Providers written with a known type, even those with a problem of their own: a channel
+        // naming one gets no second, misleading problem.
+        var declared: [String: Channel] = [:]
         for (name, node, keyNode) in mapping(value(root, "providers")) {
             let field = "providers.\(name)"
             guard let type = string(node, "type", field, required: true) else { continue }
+            switch type {
+            case "eml-folder", "smtp": declared[name] = .email
+            case "twilio", "sms-webhook": declared[name] = .sms
+            case "fcm", "apns": declared[name] = .push
+            case "extract-folder": declared[name] = .directMail
+            case "json-folder": declared[name] = value(node, "channel")?.string.flatMap(Channel.init(rawValue:))
+            default: break
+            }
             var rate: Double?
             if let rateNode = value(node, "rate") {
                 if let number = rateNode.float, number > 0, number <= 100_000 { rate = number } else { problem(rateNode, "\(field).rate", "must be messages per second, from 0.001 to 100000") }
@@ -240,21 +251,21 @@ struct ConfigurationReader {
                 var route = MessagingConfiguration.ProviderRoute(field: by, providers: [:])
                 for (key, valueNode) in routeNode where key.string != "by" {
                     let value = key.string ?? ""
-                    guard let provider = valueNode.string, let configured = providers[provider] else {
-                        problem(valueNode, "channels.\(name).\(value)", "\"\(valueNode.string ?? "")\" is not a provider of this file\(Spelling.hint(valueNode.string ?? "", among: Array(providers.keys)))")
+                    guard let provider = valueNode.string, let configured = declared[provider] else {
+                        problem(valueNode, "channels.\(name).\(value)", "\"\(valueNode.string ?? "")\" is not a provider of this file\(Spelling.hint(valueNode.string ?? "", among: Array(declared.keys)))")
                         continue
                     }
-                    if configured.channel != channel { problem(valueNode, "channels.\(name).\(value)", "provider \(provider) sends \(configured.channel.rawValue), not \(name)") }
+                    if configured != channel { problem(valueNode, "channels.\(name).\(value)", "provider \(provider) sends \(configured.rawValue), not \(name)") }
                     if value == "default" { channels[channel] = provider } else { route.providers[value] = provider }
                 }
                 routes[channel] = route
                 continue
             }
-            guard let provider = node.string, let configured = providers[provider] else {
-                problem(node, "channels.\(name)", "\"\(node.string ?? "")\" is not a provider of this file\(Spelling.hint(node.string ?? "", among: Array(providers.keys)))")
+            guard let provider = node.string, let configured = declared[provider] else {
+                problem(node, "channels.\(name)", "\"\(node.string ?? "")\" is not a provider of this file\(Spelling.hint(node.string ?? "", among: Array(declared.keys)))")
                 continue
             }
-            if configured.channel != channel { problem(node, "channels.\(name)", "provider \(provider) sends \(configured.channel.rawValue), not \(name)") }
+            if configured != channel { problem(node, "channels.\(name)", "provider \(provider) sends \(configured.rawValue), not \(name)") }
             channels[channel] = provider
         }
         // A channel with one provider of its kind needs no `channels:` line.

@@ -282,6 +282,59 @@ import Testing
         #expect(result.problems.count == 1, "\(result.problems)")
     }
 
+    @Test func pushAndDirectMailProvidersAreCheckedWithTheirLines() {
+        let text = """
+            channels:
+              push: {by: push_platform, ios: apple, android: gogle}
+            providers:
+              apple: {type: apns, team_id: T1, key_id: K1, key_file: missing.p8, topic: com.hotels.app, base_url: "http://127.0.0.1:1"}
+              google: {type: fcm, service_account_file: missing.json}
+              texts: {type: json-folder, channel: email, path: texts}
+              letters: {type: extract-folder}
+            rule_sets:
+              default:
+                consent: {default: opt_in, letters: opt_out}
+            """
+        let result = ConfigurationProblems(text, path: Self.path)
+        result.expect(path: Self.path, line: lineNumber(of: "android: gogle", in: text), field: "channels.push.android", ["gogle", "did you mean \"google\""])
+        result.expect(path: Self.path, line: lineNumber(of: "missing.p8", in: text), field: "providers.apple.key_file", ["missing.p8"])
+        result.expect(path: Self.path, line: lineNumber(of: "missing.p8", in: text), field: "providers.apple.base_url", ["https", "HTTP/2"])
+        result.expect(path: Self.path, line: lineNumber(of: "missing.json", in: text), field: "providers.google.service_account_file", ["missing.json"])
+        result.expect(path: Self.path, line: lineNumber(of: "channel: email", in: text), field: "providers.texts.channel", ["sms or push"])
+        result.expect(path: Self.path, line: lineNumber(of: "type: extract-folder", in: text), field: "providers.letters.path", ["required"])
+        result.expect(path: Self.path, line: lineNumber(of: "letters: opt_out", in: text), field: "rule_sets.default.consent.letters", ["not a channel"])
+        #expect(result.problems.count == 7, "\(result.problems.joined(separator: "\n"))")
+    }
+
+    @Test func pushRoutesAndPerChannelConsentDefaultsReadBack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crescendo-push-config-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(#"{"project_id": "hotels-app", "client_email": "a@b.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n"}"#.utf8).write(to: folder.appendingPathComponent("sa.json"))
+        let path = folder.appendingPathComponent("messaging.yaml").path
+        let configuration = try MessagingConfiguration.parse("""
+            channels:
+              push: {by: push_platform, ios: apple, android: google, default: google}
+            providers:
+              apple: {type: apns, team_id: T1, key_id: K1, key_env: APNS_KEY, topic: com.hotels.app, environment: sandbox}
+              google: {type: fcm, service_account_file: sa.json}
+              letters: {type: extract-folder, path: out/letters}
+            rule_sets:
+              default:
+                consent: {default: opt_in, direct-mail: opt_out}
+            """, path: path, environment: ["APNS_KEY": "-----BEGIN PRIVATE KEY-----"])
+        #expect(configuration.routes[.push] == ProviderRoute(field: "push_platform", providers: ["ios": "apple", "android": "google"]))
+        #expect(configuration.channels[.push] == "google")
+        #expect(configuration.channels[.directMail] == "letters")
+        guard case .apns(let apns)? = configuration.providers["apple"]?.kind else { Issue.record("apple is not APNs"); return }
+        #expect(apns.sandbox && apns.topic == "com.hotels.app" && apns.privateKey == "-----BEGIN PRIVATE KEY-----")
+        guard case .extractFolder(let letters)? = configuration.providers["letters"]?.kind else { Issue.record("letters is not an extract folder"); return }
+        #expect(letters == (folder.path as NSString).appendingPathComponent("out/letters"))
+        let rules = try #require(configuration.ruleSets["default"])
+        #expect(rules.consentDefault(for: .email) == .optIn)
+        #expect(rules.consentDefault(for: .directMail) == .optOut)
+    }
+
     @Test func capPerFortnightIsRefused() {
         let text = """
             sender:

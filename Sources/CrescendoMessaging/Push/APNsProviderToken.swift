@@ -12,6 +12,7 @@ public actor APNsProviderToken {
     /// Seconds a token is used before a new one is signed.
     let lifetime: Int64
     private var current: (token: String, issuedAt: Int64)?
+    private var signing: Task<String, any Error>?
     public private(set) var signed = 0
 
     public init(teamID: String, keyID: String, privateKeyPEM: String, lifetime: Int64 = 50 * 60) async throws {
@@ -36,7 +37,13 @@ public actor APNsProviderToken {
 
     public func token(now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> String {
         if let current, now - current.issuedAt < lifetime { return current.token }
-        let token = try await keys.sign(Claims(iss: teamID, iat: now), kid: JWKIdentifier(string: keyID))
+        // Signing suspends the actor: concurrent sends wait for the one token being signed
+        // instead of each signing their own (APNs answers TooManyProviderTokenUpdates to that).
+        if let signing { return try await signing.value }
+        let task = Task { try await self.keys.sign(Claims(iss: self.teamID, iat: now), kid: JWKIdentifier(string: self.keyID)) }
+        signing = task
+        defer { signing = nil }
+        let token = try await task.value
         signed += 1
         current = (token, now)
         return token
