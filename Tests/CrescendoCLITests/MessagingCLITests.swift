@@ -589,6 +589,47 @@ import Testing
         try await site.remove()
     }
 
+    @Test func testModeCountsTheSegmentsTheTextsWouldBill() async throws {
+        let site = try await Site.demo(.sqlite, profiles: 80)
+        let long = String(repeating: "Your stay is confirmed. ", count: 7)   // 168 GSM-7 characters
+        let file = try site.write("texts.yaml", """
+            name: texts
+            activities:
+              start: {type: start}
+              audience: {type: build-audience, entity: profile, rule: "phone is not null"}
+              both: {type: fork, branches: [short, long]}
+              short text: {type: sms, fields: [first_name], content: {text: "Hi {{first_name}}, your room is ready 🏨"}}
+              long text: {type: sms, fields: [first_name], content: {text: "\(long){{first_name}}"}}
+              done short: {type: end}
+              done long: {type: end}
+            transitions: [start -> audience, audience -> both, both.short -> short text, both.long -> long text, short text -> done short, long text -> done long]
+            """)
+        let result = try await site.run(["campaign", "test", file, "--json"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let messages = try #require(try result.json()["messages"] as? [[String: Any]])
+        let names = try await site.run(["audience", "preview", "--on", "profile", "--where", "phone is not null", "--fields", "id,first_name", "--limit", "1000", "--json"]).list()
+            .compactMap { $0["first_name"] as? String }
+        try #require(!names.isEmpty)
+        // Worked out here: a UCS-2 text fits one segment under 70 UTF-16 units; a GSM-7 one under
+        // 160 characters, else 153 per segment. Names outside GSM-7 make the long text UCS-2 (67 per part).
+        let gsm = Set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+        func segments(_ text: String) -> (count: Int, unicode: Bool) {
+            if text.allSatisfy({ gsm.contains($0) }) { return (text.count <= 160 ? 1 : (text.count + 152) / 153, false) }
+            let units = text.utf16.count
+            return (units <= 70 ? 1 : (units + 66) / 67, true)
+        }
+        for (activity, template) in [("short text", { (name: String) in "Hi \(name), your room is ready 🏨" }), ("long text", { (name: String) in long + name })] {
+            let entry = try #require(messages.first { $0["activity"] as? String == activity })
+            let estimate = try #require(entry["segments"] as? [String: Any], "\(entry)")
+            let expected = names.map { segments(template($0)) }
+            #expect(estimate["rendered"] as? Int == names.count)
+            #expect(estimate["segments"] as? Int == expected.reduce(0) { $0 + $1.count }, "\(activity)")
+            #expect(estimate["unicode"] as? Int == expected.filter(\.unicode).count, "\(activity)")
+            #expect(estimate["estimated"] as? Bool == false)
+        }
+        try await site.remove()
+    }
+
     @Test func trackedClicksAndOpensAreSignedCountedAndNeverRedirectElsewhere() async throws {
         let site = try await Site.demo(.sqlite, profiles: 60)
         _ = try site.write("link.secret", "tracking-secret")
