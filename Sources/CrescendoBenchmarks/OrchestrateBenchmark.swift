@@ -102,7 +102,6 @@ public struct OrchestrateBenchmark: Sendable {
             content: {text: "Hi {{first_name}}, see you soon."}
           post others:
             type: direct-mail
-            recipient: address_line
             fields: [customer.first_name, customer.last_name, customer.postal_code, customer.city, hotel_name]
           done email: {type: end}
           done sms: {type: end}
@@ -213,7 +212,8 @@ public struct OrchestrateBenchmark: Sendable {
             ReferenceStep(activity: "spend", statements: ["CREATE TABLE bench_ref_value AS \(spend)"], count: population("bench_ref_value"), counted: .population),
             ReferenceStep(activity: "email top", statements: ["""
                 CREATE TABLE bench_ref_email AS SELECT v.id, p.email AS address, p.first_name, v.spend, \
-                CASE WHEN p.id IS NULL THEN 'no_profile' WHEN p.email IS NULL OR p.email = '' THEN 'no_address' END AS excluded \
+                CASE WHEN p.id IS NULL THEN 'no_profile' WHEN p.email IS NULL OR p.email = '' THEN 'no_address' \
+                WHEN ROW_NUMBER() OVER (PARTITION BY lower(p.email) ORDER BY v.id) > 1 THEN 'duplicate_address' END AS excluded \
                 FROM bench_ref_value v LEFT JOIN profile p ON p.id = v.id
                 """], count: messages("bench_ref_email"), counted: .messages),
             ReferenceStep(activity: "gold guests", statements: [
@@ -221,15 +221,20 @@ public struct OrchestrateBenchmark: Sendable {
             ], count: population("bench_ref_gold_guests"), counted: .population),
             ReferenceStep(activity: "sms gold", statements: ["""
                 CREATE TABLE bench_ref_sms AS SELECT g.id, p.phone AS address, p.first_name, \
-                CASE WHEN p.id IS NULL THEN 'no_profile' WHEN p.phone IS NULL OR p.phone = '' THEN 'no_address' END AS excluded \
+                CASE WHEN p.id IS NULL THEN 'no_profile' WHEN p.phone IS NULL OR p.phone = '' THEN 'no_address' \
+                WHEN ROW_NUMBER() OVER (PARTITION BY lower(p.phone) ORDER BY g.id) > 1 THEN 'duplicate_address' END AS excluded \
                 FROM bench_ref_gold_guests g LEFT JOIN profile p ON p.id = g.id
                 """], count: messages("bench_ref_sms"), counted: .messages),
-            // Per profile: one stay per guest already, so one message per guest.
+            // Per profile: one stay per guest already, so one message per guest; one letter per
+            // household (the street, postal code, city and country as one text).
             ReferenceStep(activity: "post others", statements: ["""
-                CREATE TABLE bench_ref_post AS SELECT s.guest AS id, p.address_line AS address, p.first_name, p.last_name, p.postal_code, \
-                p.city, s.hotel_name, \
-                CASE WHEN s.guest IS NULL THEN 'no_profile' WHEN p.address_line IS NULL OR p.address_line = '' THEN 'no_address' END AS excluded \
-                FROM bench_ref_segments s LEFT JOIN profile p ON p.id = s.guest WHERE s.segment = 'others'
+                CREATE TABLE bench_ref_post AS SELECT id, address, first_name, last_name, postal_code, city, hotel_name, \
+                CASE WHEN id IS NULL THEN 'no_profile' WHEN address IS NULL THEN 'no_address' \
+                WHEN ROW_NUMBER() OVER (PARTITION BY lower(address) ORDER BY id) > 1 THEN 'duplicate_address' END AS excluded \
+                FROM (SELECT s.guest AS id, CASE WHEN trim(coalesce(p.address_line, '')) = '' THEN NULL \
+                ELSE trim(coalesce(p.address_line, '') || ', ' || coalesce(p.postal_code, '') || ', ' || coalesce(p.city, '') || ', ' || coalesce(p.country, '')) END AS address, \
+                p.first_name, p.last_name, p.postal_code, p.city, s.hotel_name \
+                FROM bench_ref_segments s LEFT JOIN profile p ON p.id = s.guest WHERE s.segment = 'others') AS letters
                 """], count: messages("bench_ref_post"), counted: .messages),
         ]
     }

@@ -51,6 +51,9 @@ extension ActivityRunner {
         }
         var postal: PostalFields?
         if channel == .directMail {
+            if options.recipient != nil {
+                throw fail(activity, "recipient: a letter is addressed by its postal fields; name them with postal: {lines: [...], postal_code: ..., city: ..., country: ...}")
+            }
             do {
                 postal = try PostalFields.resolve(options.postal, profile: profile)
             } catch {
