@@ -70,7 +70,10 @@ extension ActivityRunner {
         let table = "crescendo_m\(execution)_\(definition.activities.firstIndex { $0.name == activity.name } ?? 0)"
         let dialect = store.dialect
         func q(_ name: String) -> String { dialect.quote(name) }
-        var (compiler, scope) = sql.scope(over: input, needsEntity: true)
+        var (compiler, scope) = sql.scope(over: input)
+        // The profile's own fields are read fresh from its row; a population of other rows
+        // reaches its profile through the link, from the work table's copy when it holds one.
+        if profileSteps.isEmpty { scope.requireRow() }
         let profileAlias = compiler.join(profileSteps, in: scope)
         let profileKeys = profile.key.map { "\(profileAlias).\(q($0))" }
         var columns: [(name: String, type: FieldType, value: String)] = []

@@ -126,17 +126,19 @@ public struct ActivityRunner: Sendable {
         case .fork(let options):
             return passThrough(options.branches)
         case .andJoin(let options):
-            var chosen = first
+            // The branches it waited for may have waited: copies taken before are not passed on.
+            var chosen = first.map(Self.freshened)
             if let name = options.population {
                 guard let input = inputs.first(where: { $0.transition.from == name }) else {
                     throw fail(activity, "population: \"\(name)\" is not one of its inputs (\(inputs.map(\.transition.from).joined(separator: ", ")))")
                 }
-                chosen = input.record.ended ? first : input.record
+                chosen = input.record.ended ? chosen : Self.freshened(input.record)
             }
             return ActivityOutcome(outputs: ["out": chosen ?? .noPopulation])
         case .wait(let options):
             let until = try waitEnd(options, activity, now: now)
-            var outcome = passThrough(["out"])
+            // After the wait, activities read the entity's values of then, not the copies taken before.
+            var outcome = ActivityOutcome(outputs: ["out": first.map(Self.freshened) ?? .noPopulation])
             if testMode {
                 // Test mode shows the whole graph now; the wait is only reported.
                 outcome.notes = ["test mode: would wait until \(CivilTime.iso8601(micros: until * 1_000_000))"]
@@ -178,7 +180,7 @@ public struct ActivityRunner: Sendable {
                 throw fail(activity, "to: \(error.message)")
             }
             let targetName = steps.last?.to ?? source.name
-            let output = table(activity, output: "out", shape: PopulationShape(entity: targetName))
+            let output = table(activity, output: "out", shape: PopulationShape(entity: targetName, carried: carried(try entity(targetName, activity))))
             return try await perform(activity, sql.changeDimension(input: input, steps: steps, output: output), outputs: ["out": output])
         case .saveAudience(let options):
             return try await saveAudience(activity, options, input: try population(first, activity))
@@ -193,6 +195,17 @@ public struct ActivityRunner: Sendable {
             return try await sendingPopulation(activity, channel, options, input: try population(first, activity))
         }
     }
+
+    /// The record with its population's carried copies forgotten (the work table keeps the
+    /// columns; the shape no longer points at them).
+    static func freshened(_ record: OutputRecord) -> OutputRecord {
+        var record = record
+        record.shape = record.shape?.withoutCarried
+        return record
+    }
+
+    /// The fields of `entity` its work tables carry in this campaign (see `CarriedFields`).
+    func carried(_ entity: Entity) -> [String] { CarriedFields(definition, profile: model.profileEntity).fields(of: entity) }
 
     func population(_ record: OutputRecord?, _ activity: CampaignActivity) throws(CrescendoError) -> WorkTable {
         guard let table = record?.workTable else {
@@ -299,7 +312,7 @@ public struct ActivityRunner: Sendable {
         } catch let error as CrescendoError where !error.message.hasPrefix("activity ") {
             throw fail(activity, error.message)
         }
-        let output = table(activity, output: "out", shape: PopulationShape(entity: population.target.name))
+        let output = table(activity, output: "out", shape: PopulationShape(entity: population.target.name, carried: carried(population.target)))
         return try await perform(activity, sql.fill(output, from: population), outputs: ["out": output], endIfEmpty: options.continueIfEmpty != true)
     }
 
@@ -322,7 +335,7 @@ public struct ActivityRunner: Sendable {
                 throw fail(activity, "attributes.\(alias): \(error.message)")
             }
         }
-        let output = table(activity, output: "out", shape: PopulationShape(entity: population.target.name, attributes: attributes))
+        let output = table(activity, output: "out", shape: PopulationShape(entity: population.target.name, attributes: attributes, carried: carried(population.target)))
         return try await perform(activity, sql.fill(output, from: population, attributes: references), outputs: ["out": output], endIfEmpty: options.continueIfEmpty != true)
     }
 
@@ -346,7 +359,7 @@ public struct ActivityRunner: Sendable {
             throw fail(activity, error.message)
         }
         // The mark is taken on the entity's own rows before any change of dimension.
-        let markTable = table(activity, output: "out", shape: PopulationShape(entity: population.target.name))
+        let markTable = table(activity, output: "out", shape: PopulationShape(entity: population.target.name, carried: carried(population.target)))
         var markStep: [SQLStep] = [sql.highest(field, of: markTable)]
         if !population.dimension.isEmpty {
             // The output holds rows of another entity: take the highest value over the entity's own rows the rule selects.
@@ -382,8 +395,11 @@ public struct ActivityRunner: Sendable {
         for table in tables.dropFirst() where table.shape.entity != primary.shape.entity {
             throw fail(activity, "its inputs are rows of different entities (\(primary.shape.entity) and \(table.shape.entity)); change the dimension of one first")
         }
-        let output = table(activity, output: "out", shape: primary.shape)
-        let complement = options.complement == true ? table(activity, output: "complement", shape: primary.shape) : nil
+        // A union's rows come from several tables, its attributes from the primary only: copies
+        // would be missing for the others' rows, so a union carries none (nor does a complement).
+        let carries = tables.count == 1 || options.operation != .union
+        let output = table(activity, output: "out", shape: carries ? primary.shape : primary.shape.withoutCarried)
+        let complement = options.complement == true ? table(activity, output: "complement", shape: primary.shape.withoutCarried) : nil
         var outputs = ["out": output]
         if let complement { outputs["complement"] = complement }
         var steps: [SQLStep]

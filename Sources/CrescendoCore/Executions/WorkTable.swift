@@ -3,10 +3,35 @@
 public struct PopulationShape: Sendable, Hashable, Codable {
     public var entity: String
     public var attributes: [PopulationAttribute]
+    /// Fields of the entity copied into the work table when the population was targeted (column
+    /// `crescendo_c<i>` holds `carried[i]`): later activities read them, and follow links from
+    /// them, without joining the entity again, as a hand-written script carries a stay's guest
+    /// and date forward instead of re-reading millions of stays at each step.
+    public var carried: [String]
 
-    public init(entity: String, attributes: [PopulationAttribute] = []) {
+    public init(entity: String, attributes: [PopulationAttribute] = [], carried: [String] = []) {
         self.entity = entity
         self.attributes = attributes
+        self.carried = carried
+    }
+
+    enum CodingKeys: String, CodingKey { case entity, attributes, carried }
+
+    /// Records written before fields were carried decode as carrying none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entity = try container.decode(String.self, forKey: .entity)
+        attributes = try container.decode([PopulationAttribute].self, forKey: .attributes)
+        carried = try container.decodeIfPresent([String].self, forKey: .carried) ?? []
+    }
+
+    /// The same rows without carried copies: what an activity passes on after time went by (a
+    /// wait), so the ones after it read the entity's current values.
+    public var withoutCarried: PopulationShape { PopulationShape(entity: entity, attributes: attributes) }
+
+    /// The work table column holding each carried field, by field name.
+    var carriedColumns: [(field: String, column: String)] {
+        carried.enumerated().map { ($1, "crescendo_c\($0)") }
     }
 
     /// The attribute types by name, for rules that use them (`RuleEnvironment.attributes`).

@@ -21,10 +21,10 @@ extension RuleSQLCompiler {
     /// Rows related along `step` from the row at `anchor`, in the given shape: `inner`
     /// is the related rows' scope with its conditions.
     private mutating func related(
-        _ step: LinkStep, anchor: String, throughJoins: Bool, inner: SQLScope, context: Shape
+        _ step: LinkStep, anchor: String, of outer: SQLScope, throughJoins: Bool, inner: SQLScope, context: Shape
     ) -> Condition {
         let linked = step.toColumns.map { inner.column($0, dialect) }
-        let parent = step.fromColumns.map { "\(anchor).\(q($0))" }
+        let parent = step.fromColumns.map { anchored(anchor, $0, in: outer) }
         switch shape(context) {
         case .correlated:
             inner.conditions.insert(contentsOf: zip(linked, parent).map { "\($0) = \($1)" }, at: 0)
@@ -41,14 +41,14 @@ extension RuleSQLCompiler {
     mutating func semiJoin(_ relation: BoundRelation, in scope: SQLScope, context: Shape) -> Condition {
         let anchor = join(relation.prefix, in: scope)
         let child = childScope(relation)
-        return related(relation.last, anchor: anchor, throughJoins: !relation.prefix.isEmpty, inner: child, context: context)
+        return related(relation.last, anchor: anchor, of: scope, throughJoins: !relation.prefix.isEmpty, inner: child, context: context)
     }
 
     /// `in audience 'name'`: a snapshot's member table, or a dynamic audience's population.
     mutating func audienceMembership(_ steps: [LinkStep], _ audience: AudienceReference, in scope: SQLScope, context: Shape) -> Condition {
         let anchor = join(steps, in: scope)
         let target = entity(audience.entity)
-        let keys = target.key.map { "\(anchor).\(q($0))" }
+        let keys = target.key.map { anchored(anchor, $0, in: scope) }
         let members: SQLScope
         let memberColumns: [String]
         switch audience.members {
@@ -90,7 +90,7 @@ extension RuleSQLCompiler {
         let keys = last.toColumns.map { child.column($0, dialect) }
         let keyNames = keys.indices.map { "k\($0)" }
         let select = zip(keys, keyNames).map { "\($0) AS \($1)" }.joined(separator: ", ")
-        let on = zip(keyNames, last.fromColumns).map { "\(groupAlias).\($0) = \(anchor).\(q($1))" }.joined(separator: " AND ")
+        let on = zip(keyNames, last.fromColumns).map { "\(groupAlias).\($0) = \(anchored(anchor, $1, in: scope))" }.joined(separator: " AND ")
         scope.addJoin("LEFT JOIN (SELECT \(select), \(function) AS v FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(groupKeys(keys, of: child, restricted: restricted))) AS \(groupAlias) ON \(on)")
         return Self.overNoRows(aggregate, "\(groupAlias).v")
     }
@@ -114,6 +114,7 @@ extension RuleSQLCompiler {
             let inner = self.scope(entity)
             let on = entity.key.enumerated().map { "\(inner.alias).\(q($1)) = \(work).\(q("k\($0)"))" }.joined(separator: " AND ")
             inner.leading = (leading.table, work, on)
+            inner.copies = scope.copies
             // A set of parents that holds every one the population reaches is enough: when the
             // last step lands on the parent columns, its link values are taken on the row before,
             // without joining the parent (a dangling link adds a group nothing joins to).
@@ -127,7 +128,7 @@ extension RuleSQLCompiler {
                 }
             }
             let anchor = join(path, in: inner)
-            values = columns.map { "\(anchor).\(q($0))" }
+            values = columns.map { anchored(anchor, $0, in: inner) }
             from = inner.from(dialect)
         }
         let linked = link.map { child.column($0, dialect) }
@@ -153,7 +154,7 @@ extension RuleSQLCompiler {
         let last = aggregate.relation.last
         let child = childScope(aggregate.relation)
         let function = aggregateExpression(aggregate, in: child)
-        let correlation = zip(last.toColumns, last.fromColumns).map { "\(child.column($0, dialect)) = \(anchor).\(q($1))" }
+        let correlation = zip(last.toColumns, last.fromColumns).map { "\(child.column($0, dialect)) = \(anchored(anchor, $1, in: scope))" }
         child.conditions.insert(contentsOf: correlation, at: 0)
         return Self.overNoRows(aggregate, "(SELECT \(function) FROM \(child.from(dialect))\(child.whereClause))")
     }
@@ -210,7 +211,7 @@ extension RuleSQLCompiler {
         let keys = last.toColumns.map { child.column($0, dialect) }
         let grouping = groupKeys(keys, of: child, restricted: restricted)
         excludeNullLinks(last.toColumns, of: child)
-        let parent = tuple(last.fromColumns.map { "\(anchor).\(q($0))" })
+        let parent = tuple(last.fromColumns.map { anchored(anchor, $0, in: scope) })
         let having = holdsForNoRows ? "NOT (\(test))" : test
         let subquery = "SELECT \(keys.joined(separator: ", ")) FROM \(child.from(dialect))\(child.whereClause) GROUP BY \(grouping) HAVING \(having)"
         // Parents without rows qualify exactly when the test holds for the empty value (0 for count and
@@ -219,7 +220,7 @@ extension RuleSQLCompiler {
         guard holdsForNoRows else { return Condition(sql: "\(parent) IN (\(subquery))", neverNull: !mayBeMissing) }
         // A parent reached through a link that finds no row has no children either: it qualifies, and
         // `NULL NOT IN (…)` would drop it.
-        let missing = mayBeMissing ? "\(anchor).\(q(last.fromColumns[0])) IS NULL OR " : ""
+        let missing = mayBeMissing ? "\(anchored(anchor, last.fromColumns[0], in: scope)) IS NULL OR " : ""
         return Condition(sql: "(\(missing)\(parent) NOT IN (\(subquery)))", neverNull: true)
     }
 
@@ -257,7 +258,7 @@ extension RuleSQLCompiler {
         if dialect == .postgres && step.toColumns == entity(step.to).key { return nil }
         let inner = self.scope(entity(step.to))
         inner.conditions.append(condition(Self.droppingFirstStep(expression), in: inner).sql)
-        return related(step, anchor: scope.alias, throughJoins: false, inner: inner, context: context)
+        return related(step, anchor: scope.alias, of: scope, throughJoins: false, inner: inner, context: context)
     }
 
     /// The first step shared by every field of a comparison, when there is one and no aggregate.

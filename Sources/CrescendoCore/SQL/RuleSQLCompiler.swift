@@ -77,11 +77,17 @@ struct RuleSQLCompiler {
             }
             let step = steps[end]
             let next = alias("j")
-            let on = zip(step.toColumns, step.fromColumns).map { "\(next).\(q($0)) = \(current).\(q($1))" }.joined(separator: " AND ")
+            let on = zip(step.toColumns, step.fromColumns).map { "\(next).\(q($0)) = \(anchored(current, $1, in: scope))" }.joined(separator: " AND ")
             scope.addJoin("LEFT JOIN \(q(step.to)) AS \(next) ON \(on)", alias: next, for: path)
             current = next
         }
         return current
+    }
+
+    /// `column` of the row at `anchor` (an alias `join` returned): the work table's copy when
+    /// `anchor` is the scope's own row and the population carries that column.
+    func anchored(_ anchor: String, _ column: String, in scope: SQLScope) -> String {
+        anchor == scope.alias ? scope.rowColumn(column, dialect) : "\(anchor).\(q(column))"
     }
 
     // MARK: Conditions
@@ -197,7 +203,7 @@ struct RuleSQLCompiler {
         case .column(let reference) where reference.isAttribute:
             return "\(attributeAlias ?? scope.alias).\(q(reference.field.name))"
         case .column(let reference):
-            return "\(join(reference.steps, in: scope)).\(q(reference.field.name))"
+            return anchored(join(reference.steps, in: scope), reference.field.name, in: scope)
         case .constant(let constant, let kind):
             return sql.bind(constant, kind)
         case .arithmetic(.divide, let left, let right, _):

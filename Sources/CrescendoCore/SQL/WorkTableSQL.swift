@@ -18,9 +18,18 @@ public struct WorkTableSQL: Sendable {
 
     func entity(_ shape: PopulationShape) -> Entity { model.entity(named: shape.entity)! }
 
-    /// Key and attribute column names, in table order.
+    /// Key, carried and attribute column names, in table order.
     func columns(_ shape: PopulationShape) -> [String] {
-        shape.keyColumns(model) + shape.attributes.map(\.name)
+        shape.keyColumns(model) + shape.carriedColumns.map(\.column) + shape.attributes.map(\.name)
+    }
+
+    /// The work table columns that hold a copy of a field of the entity's row: the key, and the
+    /// carried fields.
+    func copies(_ shape: PopulationShape) -> [String: String] {
+        guard !shape.isFile else { return [:] }
+        var copies = Dictionary(uniqueKeysWithValues: entity(shape).key.enumerated().map { ($1, "k\($0)") })
+        for (field, column) in shape.carriedColumns { copies[field] = column }
+        return copies
     }
 
     public func create(_ table: WorkTable) -> SQLStep {
@@ -30,6 +39,10 @@ public struct WorkTableSQL: Sendable {
         } else {
             let entity = entity(table.shape)
             columns = entity.key.enumerated().map { "\(q("k\($0)")) \(dialect.columnType(entity.field(named: $1)!.type)) NOT NULL" }
+        }
+        if !table.shape.carried.isEmpty {
+            let entity = entity(table.shape)
+            columns += table.shape.carriedColumns.map { "\(q($0.column)) \(dialect.columnType(entity.field(named: $0.field)!.type))" }
         }
         columns += table.shape.attributes.map { "\(q($0.name)) \(dialect.columnType($0.type))" }
         columns.append("PRIMARY KEY (\(table.shape.keyColumns(model).map(q).joined(separator: ", ")))")
@@ -47,50 +60,36 @@ public struct WorkTableSQL: Sendable {
     }
 
     /// A compiler and a scope over the rows of `table`: `w` is the work table, the entity joined by
-    /// key unless `needsEntity` is false.
-    func scope(over table: WorkTable, needsEntity: Bool) -> (RuleSQLCompiler, SQLScope) {
+    /// key only when something compiled in the scope reads a column of the entity's row that the
+    /// work table holds no copy of (population attributes, the key and carried fields are read
+    /// from `w`, and links are followed from them).
+    func scope(over table: WorkTable) -> (RuleSQLCompiler, SQLScope) {
         var compiler = RuleSQLCompiler(dialect: dialect, model: model)
         compiler.attributeAlias = "w"
         let entity = entity(table.shape)
         let scope = compiler.scope(entity)
         let on = entity.key.enumerated().map { "\(scope.alias).\(q($1)) = w.\(q("k\($0)"))" }.joined(separator: " AND ")
         scope.leading = (table.name, "w", on)
-        scope.workOnly = !needsEntity
+        scope.copies = copies(table.shape)
         return (compiler, scope)
-    }
-
-    /// Whether compiling `expressions` needs the entity's row (anything but population attributes
-    /// and constants).
-    static func needsEntity(_ expressions: [BoundExpression]) -> Bool {
-        func visit(_ e: BoundExpression) -> Bool {
-            switch e {
-            case .column(let reference): return !reference.isAttribute
-            case .constant, .truth: return false
-            case .arithmetic(_, let a, let b, _): return visit(a) || visit(b)
-            case .compare(_, let a, let b, _): return visit(a) || visit(b)
-            case .between(let a, let b, let c, _): return visit(a) || visit(b) || visit(c)
-            case .inList(let a, let list, _, _): return visit(a) || list.contains(where: visit)
-            case .isNull(let a, _), .match(_, let a, _, _, _), .not(let a): return visit(a)
-            case .and(let parts), .or(let parts): return parts.contains(where: visit)
-            case .aggregate, .exists, .inAudience: return true
-            }
-        }
-        return expressions.contains(where: visit)
     }
 
     // MARK: Targeting
 
     /// Fills `output` with the members of a bound population and, optionally, attributes.
     public func fill(_ output: WorkTable, from population: BoundPopulation, attributes: [ColumnReference] = []) -> [SQLStep] {
-        let members = PopulationSQL(dialect: dialect, model: model).members(population, attributes: attributes)
+        // Carried fields are read on the member row itself, before the attributes.
+        let carried = output.shape.carried.map { ColumnReference(steps: [], entity: population.target.name, field: population.target.field(named: $0)!) }
+        let members = PopulationSQL(dialect: dialect, model: model).members(population, attributes: carried + attributes)
         let columns = columns(output.shape).map(q).joined(separator: ", ")
         return [create(output), SQLStep(SQLQuery(text: "INSERT INTO \(q(output.name)) (\(columns)) \(members.text)", binds: members.binds))]
     }
 
     /// The highest value of `field` among the rows of `table`: an incremental query's mark.
     public func highest(_ field: Field, of table: WorkTable) -> SQLStep {
-        let (compiler, scope) = scope(over: table, needsEntity: true)
+        let (compiler, scope) = scope(over: table)
         _ = compiler
+        scope.requireRow()
         return SQLStep(SQLQuery(text: "SELECT \(dialect.output("max(\(scope.alias).\(q(field.name)))")) FROM \(scope.from(dialect))", columns: [ValueKind(field.type)]))
     }
 
@@ -181,7 +180,7 @@ public struct WorkTableSQL: Sendable {
 
     /// Keeps `keep` rows per group of equal `by` values; the others go to `duplicates`.
     public func dedup(input: WorkTable, by: [BoundExpression], keep: Int, ordering: Ordering, output: WorkTable, duplicates: WorkTable?) -> [SQLStep] {
-        var (compiler, scope) = scope(over: input, needsEntity: Self.needsEntity(by + ordering.expressions))
+        var (compiler, scope) = scope(over: input)
         let keys = input.shape.keyColumns(model)
         let columns = columns(input.shape)
         let partition = by.map { compiler.value($0, in: scope, context: .correlated) }.joined(separator: ", ")
@@ -234,7 +233,7 @@ public struct WorkTableSQL: Sendable {
         var steps: [SQLStep] = []
         var earlier: [String] = []
         for subset in subsets {
-            var (compiler, scope) = scope(over: input, needsEntity: Self.needsEntity((subset.filter.map { [$0] } ?? []) + subset.ordering.expressions))
+            var (compiler, scope) = scope(over: input)
             if let filter = subset.filter { scope.conditions.append(compiler.condition(filter, in: scope, context: .correlated).sql) }
             if !overlap {
                 for (index, table) in earlier.enumerated() {
@@ -296,7 +295,7 @@ public struct WorkTableSQL: Sendable {
     }
 
     public func enrich(input: WorkTable, additions: [(name: String, expression: BoundExpression)], collects: [Collect], output: WorkTable) -> [SQLStep] {
-        var (compiler, scope) = scope(over: input, needsEntity: !collects.isEmpty || Self.needsEntity(additions.map(\.expression)))
+        var (compiler, scope) = scope(over: input)
         var selected = columns(input.shape).map { "w.\(q($0))" }
         for addition in additions { selected.append(compiler.value(addition.expression, in: scope, context: .correlated)) }
         for collect in collects {
@@ -304,7 +303,7 @@ public struct WorkTableSQL: Sendable {
             for position in 0..<collect.count {
                 for field in collect.fields {
                     let inner = compiler.scope(child)
-                    let link = zip(collect.step.toColumns, collect.step.fromColumns).map { "\(inner.alias).\(q($0)) = \(scope.alias).\(q($1))" }
+                    let link = zip(collect.step.toColumns, collect.step.fromColumns).map { "\(inner.alias).\(q($0)) = \(scope.rowColumn($1, dialect))" }
                     inner.conditions.append(contentsOf: link)
                     if let filter = collect.filter { inner.conditions.append(compiler.condition(filter, in: inner, context: .correlated).sql) }
                     let value = "\(compiler.join(field.steps, in: inner)).\(q(field.field.name))"
@@ -319,20 +318,30 @@ public struct WorkTableSQL: Sendable {
         return [create(output), SQLStep(compiler.sql.finish(text, columns: [], dialect: dialect))]
     }
 
-    /// Moves a population along link `steps` to another entity's rows, each once.
+    /// Moves a population along link `steps` to another entity's rows, each once. The first link
+    /// is followed from the work table's copies of its columns when it holds them, without
+    /// reading the source entity; the output carries its own fields from the rows reached.
     public func changeDimension(input: WorkTable, steps: [LinkStep], output: WorkTable) -> [SQLStep] {
         let source = entity(input.shape)
-        var from = "\(q(input.name)) AS w JOIN \(q(source.name)) AS s0 ON " + source.key.enumerated().map { "s0.\(q($1)) = w.\(q("k\($0)"))" }.joined(separator: " AND ")
+        let copies = copies(input.shape)
+        var from = "\(q(input.name)) AS w"
+        let fromCopies = steps.first.map { $0.fromColumns.allSatisfy { copies[$0] != nil } } ?? false
+        if !fromCopies {
+            from += " JOIN \(q(source.name)) AS s0 ON " + source.key.enumerated().map { "s0.\(q($1)) = w.\(q("k\($0)"))" }.joined(separator: " AND ")
+        }
         var previous = "s0"
         for (index, step) in steps.enumerated() {
             let alias = "s\(index + 1)"
-            from += " JOIN \(q(step.to)) AS \(alias) ON " + zip(step.toColumns, step.fromColumns).map { "\(alias).\(q($0)) = \(previous).\(q($1))" }.joined(separator: " AND ")
+            let on = zip(step.toColumns, step.fromColumns).map { to, from in
+                "\(alias).\(q(to)) = " + (index == 0 && fromCopies ? "w.\(q(copies[from]!))" : "\(previous).\(q(from))")
+            }
+            from += " JOIN \(q(step.to)) AS \(alias) ON " + on.joined(separator: " AND ")
             previous = alias
         }
         let target = entity(output.shape)
-        let keys = target.key.map { "\(previous).\(q($0))" }.joined(separator: ", ")
-        let list = output.shape.keyColumns(model).map(q).joined(separator: ", ")
-        return [create(output), SQLStep("INSERT INTO \(q(output.name)) (\(list)) SELECT DISTINCT \(keys) FROM \(from)")]
+        let selected = (target.key + output.shape.carried).map { "\(previous).\(q($0))" }.joined(separator: ", ")
+        let list = columns(output.shape).map(q).joined(separator: ", ")
+        return [create(output), SQLStep("INSERT INTO \(q(output.name)) (\(list)) SELECT DISTINCT \(selected) FROM \(from)")]
     }
 
     // MARK: Tests on counts and variables
