@@ -333,6 +333,9 @@ public struct OrchestrateBenchmark: Sendable {
             throw CrescendoError(.invalidCampaign, "the reference script does not cover the campaign's activities")
         }
 
+        // Messages an earlier --keep run left behind.
+        _ = try await MessageRepository(store: base, model: desk.model).prepare()
+        _ = try await base.perform([SQLStep(SQLQuery(text: "DELETE FROM crescendo_message WHERE campaign = \(base.dialect.placeholder(1, .text))", binds: [SQLBind(.text(Self.campaignName), .text)], columns: []))])
         var ours: [Measured] = [], theirs: [Measured] = []
         for run in 0..<repeats {
             for side in run % 2 == 0 ? [0, 1] : [1, 0] {
@@ -423,6 +426,9 @@ public struct OrchestrateBenchmark: Sendable {
         // Retention would drop the work tables later; the message tables are the sender's to drop.
         _ = try await desk.repository.cleanUp(retention: 0, now: Self.now() + 1)
         _ = try await store.base.perform(messageTables.map { SQLStep("DROP TABLE IF EXISTS \(store.dialect.quote($0))") })
+        // Every run starts from the same outbox: this run's messages go (untimed), so repeats and
+        // --keep runs do not insert into an ever larger history.
+        _ = try await store.base.perform([SQLStep(SQLQuery(text: "DELETE FROM crescendo_message WHERE campaign = \(store.dialect.placeholder(1, .text))", binds: [SQLBind(.text(Self.campaignName), .text)], columns: []))])
         return measured
     }
 
