@@ -17,10 +17,10 @@ import Testing
 
     static func keys(in folder: URL) async throws -> Keys {
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        try await PushServerSupport.run("/usr/bin/openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path("sa.pem")], in: folder)
-        try await PushServerSupport.run("/usr/bin/openssl", ["pkey", "-in", path("sa.pem"), "-pubout", "-out", path("sa.pub.pem")], in: folder)
-        try await PushServerSupport.run("/usr/bin/openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path("apns.p8")], in: folder)
-        try await PushServerSupport.run("/usr/bin/openssl", ["pkey", "-in", path("apns.p8"), "-pubout", "-out", path("apns.pub.pem")], in: folder)
+        try await ScriptedServer.run("/usr/bin/openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path("sa.pem")], in: folder)
+        try await ScriptedServer.run("/usr/bin/openssl", ["pkey", "-in", path("sa.pem"), "-pubout", "-out", path("sa.pub.pem")], in: folder)
+        try await ScriptedServer.run("/usr/bin/openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path("apns.p8")], in: folder)
+        try await ScriptedServer.run("/usr/bin/openssl", ["pkey", "-in", path("apns.p8"), "-pubout", "-out", path("apns.pub.pem")], in: folder)
         func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
         return Keys(rsa: try read("sa.pem"), rsaPublic: try read("sa.pub.pem"), ec: try read("apns.p8"), ecPublic: try read("apns.pub.pem"))
     }

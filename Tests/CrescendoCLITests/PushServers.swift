@@ -260,7 +260,7 @@ final class FCMServer: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: outcomes).write(to: URL(fileURLWithPath: log.path + ".outcomes.json"))
         let key = folder.appendingPathComponent("service-account.pub.pem")
         try Data(publicKeyPEM.utf8).write(to: key)
-        let (process, text) = try await PushServerSupport.launch(
+        let (process, text) = try await ScriptedServer.launch(
             script: Self.script, named: "fcm.py", in: folder, log: log, arguments: [key.path, projectID], what: "the FCM test server")
         guard let port = Int(text) else {
             kill(process.processIdentifier, SIGKILL)
@@ -280,7 +280,7 @@ final class FCMServer: @unchecked Sendable {
 
     /// Makes every access token issued so far invalid: the next send with one of them gets 401.
     func expireTokens() async throws {
-        try await PushServerSupport.post("http://127.0.0.1:\(port)/control/expire-tokens")
+        try await ScriptedServer.post("http://127.0.0.1:\(port)/control/expire-tokens")
     }
 
     /// SIGKILL: children of the test runner inherit its blocked SIGTERM.
@@ -294,9 +294,7 @@ final class FCMServer: @unchecked Sendable {
     /// bearer token or null), `body` (parsed JSON), `status`, `device_token`, `name` or `error`.
     /// Control calls: `path`, `status`, `expired`.
     func requests() throws -> [[String: Any]] {
-        String(decoding: try Data(contentsOf: log), as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
+        try ScriptedServer.log(log)
     }
 }
 
@@ -579,7 +577,7 @@ final class APNsServer: @unchecked Sendable {
 
             """.utf8).write(to: config)
         do {
-            try await PushServerSupport.run("/usr/bin/openssl", [
+            try await ScriptedServer.run("/usr/bin/openssl", [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-config", config.path,
                 "-keyout", tlsKey.path, "-out", certificate.path,
             ], in: folder)
@@ -587,7 +585,7 @@ final class APNsServer: @unchecked Sendable {
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
-        let (process, text) = try await PushServerSupport.launch(
+        let (process, text) = try await ScriptedServer.launch(
             script: Self.script, named: "apns.py", in: folder, log: log,
             arguments: [certificate.path, tlsKey.path, key.path, teamID, keyID, topic],
             what: "the APNs test server (needs `pip install h2 cryptography`)")
@@ -601,7 +599,7 @@ final class APNsServer: @unchecked Sendable {
 
     /// From now on provider tokens whose `iat` is before `iat` (seconds since 1970) get 403 ExpiredProviderToken.
     func expireProviderTokens(issuedBefore iat: Int) async throws {
-        try await PushServerSupport.post("http://127.0.0.1:\(controlPort)/control/expire-provider-tokens-before?iat=\(iat)")
+        try await ScriptedServer.post("http://127.0.0.1:\(controlPort)/control/expire-provider-tokens-before?iat=\(iat)")
     }
 
     /// SIGKILL: children of the test runner inherit its blocked SIGTERM.
@@ -616,14 +614,12 @@ final class APNsServer: @unchecked Sendable {
     /// it could be decoded). Connections refused before HTTP/2: `error`, `protocol`. Control calls:
     /// `path`, `status`, `expire_before`.
     func requests() throws -> [[String: Any]] {
-        String(decoding: try Data(contentsOf: log), as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
+        try ScriptedServer.log(log)
     }
 }
 
-/// Process plumbing shared by the push servers.
-enum PushServerSupport {
+/// Process plumbing shared by the test servers written in Python (Twilio, the SMS gateway, FCM, APNs).
+enum ScriptedServer {
     /// Writes `script`, runs it with `python3 script log arguments...` and waits (polling, without
     /// blocking a thread) for the `.port` file it writes atomically; returns the process and the file's text.
     static func launch(script: String, named name: String, in folder: URL, log: URL, arguments: [String], what: String) async throws -> (Process, String) {
@@ -667,6 +663,13 @@ enum PushServerSupport {
         for await _ in exited {}
         guard process.terminationStatus == 0 else {
             throw SMTPSink.SinkError(message: "\(executable) failed: \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        }
+    }
+
+    /// A server's log: one JSON object per line.
+    static func log(_ file: URL) throws -> [[String: Any]] {
+        String(decoding: try Data(contentsOf: file), as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
     }
 

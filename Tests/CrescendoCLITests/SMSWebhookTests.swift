@@ -39,7 +39,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let log = folder.appendingPathComponent("requests.jsonl")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let (process, port) = try await PushServerSupport.launch(script: Self.script, named: "gateway.py", in: folder, log: log, arguments: [], what: "the SMS gateway")
+        let (process, port) = try await ScriptedServer.launch(script: Self.script, named: "gateway.py", in: folder, log: log, arguments: [], what: "the SMS gateway")
         defer {
             kill(process.processIdentifier, SIGKILL)
             try? FileManager.default.removeItem(at: folder)
@@ -55,7 +55,7 @@ import Testing
                 #expect(failure.permanent == permanent && failure.addressRejected == address, "\(digit): \(failure)")
             }
         }
-        let requests = String(decoding: try Data(contentsOf: log), as: UTF8.self).split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let requests = try ScriptedServer.log(log)
         #expect(requests.count == 6)
         #expect(requests.allSatisfy { $0["auth"] as? String == "Bearer gw-token" })
         #expect(requests.first?["key"] as? String == "3-1-sms-P0000007")

@@ -54,25 +54,12 @@ final class TwilioServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let log = folder.appendingPathComponent("requests.jsonl")
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        let script = folder.appendingPathComponent("twilio.py")
-        try Data(Self.script.utf8).write(to: script)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, log.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let portFile = URL(fileURLWithPath: log.path + ".port")
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                return TwilioServer(process: process, port: port, log: log, folder: folder)
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(nanoseconds: 50_000_000)
+        let (process, text) = try await ScriptedServer.launch(script: Self.script, named: "twilio.py", in: folder, log: log, arguments: [], what: "the Twilio test server")
+        guard let port = Int(text) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw SMTPSink.SinkError(message: "the Twilio test server wrote a bad port file: \(text)")
         }
-        kill(process.processIdentifier, SIGKILL)
-        throw SMTPSink.SinkError(message: "the Twilio test server did not start")
+        return TwilioServer(process: process, port: port, log: log, folder: folder)
     }
 
     func stop() {
@@ -81,8 +68,6 @@ final class TwilioServer: @unchecked Sendable {
     }
 
     func requests() throws -> [[String: Any]] {
-        String(decoding: try Data(contentsOf: log), as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
+        try ScriptedServer.log(log)
     }
 }

@@ -14,9 +14,10 @@ extension CampaignDesk {
         var variables: [String: String] = [:]
         for variable in definition.variables { variables[variable.name] = variable.defaultValue }
         variables.merge(execution.variables) { $1 }
-        // A link of the real length: the configured base when the messaging file is known.
-        let base = (try? ProcessInfo.processInfo.environment["CRESCENDO_MESSAGING"].map { try MessagingConfiguration.load(path: $0) })??.linkBaseURL
-        let renderer = TemplateMessageRenderer(links: LinkSigner(secret: "test-mode", baseURL: base ?? "https://links.example.com/c"))
+        // Links of the real length and the profile fields of the messaging file, when it is known.
+        let configuration = ProcessInfo.processInfo.environment["CRESCENDO_MESSAGING"].flatMap { try? MessagingConfiguration.load(path: $0) }
+        let renderer = TemplateMessageRenderer(links: LinkSigner(secret: "test-mode", baseURL: configuration?.linkBaseURL ?? "https://links.example.com/c"))
+        let localeField = configuration?.localeField ?? "locale", timeZoneField = configuration?.timeZoneField ?? "time_zone"
         let content = population.options.content ?? [:]
         var estimate = ExecutionReport.SegmentEstimate(rendered: 0, segments: 0, unicode: 0, longest: 0, estimated: population.targeted > messages.count, failures: [])
         let now = Self.now()
@@ -25,7 +26,7 @@ extension CampaignDesk {
             let profiles = try await repository.profiles(keys: chunk.compactMap(\.profileKey))
             for message in chunk {
                 let profile = message.profileKey.flatMap { profiles[$0] } ?? [:]
-                let context = MessageContext(profile: profile, variables: variables, locale: profile["locale"]?.text, timeZone: profile["time_zone"]?.text, now: now)
+                let context = MessageContext(profile: profile, variables: variables, locale: profile[localeField]?.text, timeZone: profile[timeZoneField]?.text, now: now)
                 do {
                     let rendered = try renderer.render(message, content: content, context: context)
                     let count = SMSSegments.count(rendered.parts["text"] ?? "")

@@ -1,4 +1,5 @@
 import CrescendoCore
+import CrescendoEmail
 import Foundation
 
 /// Direct mail for the print vendor: one CSV file per execution and activity in a folder
@@ -20,7 +21,7 @@ public struct ExtractFolderTransport: ExtractTransport {
         let path = (folder as NSString).appendingPathComponent(name)
         var text = Self.line(extract.columns)
         for row in extract.rows { text += Self.line(row) }
-        try AtomicFile.write(Data(text.utf8), to: path)
+        try DurableFile.write(Array(text.utf8), to: path)
         // The report names the file wherever it is read from.
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }

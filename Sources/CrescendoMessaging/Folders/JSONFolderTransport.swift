@@ -1,9 +1,10 @@
 import CrescendoCore
+import CrescendoEmail
 import Foundation
 
 /// SMS or push into a folder, one JSON file per message, named by the outbox id: what a
-/// developer or the demo uses instead of a provider. Files are written whole (a temporary file
-/// renamed into place), and a repeat overwrites the same file.
+/// developer or the demo uses instead of a provider. Files are written whole (`DurableFile`),
+/// and a repeat overwrites the same file.
 public struct JSONFolderTransport: MessageTransport {
     public let folder: String
     public let channel: Channel
@@ -29,16 +30,11 @@ public struct JSONFolderTransport: MessageTransport {
         }
         do {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-            try AtomicFile.write(data, to: (folder as NSString).appendingPathComponent(Self.fileName(message.id) + ".json"))
+            try DurableFile.write(Array(data), to: (folder as NSString).appendingPathComponent(DurableFile.safeName(message.id) + ".json"))
         } catch {
             throw TransportFailure(permanent: false, message: "cannot write into \(folder): \(error)")
         }
         return message.id
-    }
-
-    /// A file name from an outbox id, keeping only characters every file system takes.
-    static func fileName(_ id: String) -> String {
-        String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
     }
 
     public func shutdown() async {}

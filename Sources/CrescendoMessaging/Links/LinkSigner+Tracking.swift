@@ -18,9 +18,7 @@ extension LinkSigner {
     public func clickURL(id: String, target: String) -> String {
         let encodedTarget = Self.base64URL(target)
         let signedID = "\(id)\u{1F}\(target)"
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return "\(baseURL)/click?m=\(id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id)&u=\(encodedTarget)&t=\(token(action: "click", id: signedID))"
+        return "\(baseURL)/click?m=\(PercentEncoding.encode(id))&u=\(encodedTarget)&t=\(token(action: "click", id: signedID))"
     }
 
     /// The message id and the target of a click link, when its signature holds.

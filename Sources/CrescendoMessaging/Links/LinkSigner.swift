@@ -30,20 +30,15 @@ public struct LinkSigner: Sendable {
 
     /// `BASE/ACTION?m=ID&t=TOKEN`, with the id percent-encoded.
     public func url(action: String, id: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let encoded = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
-        return "\(baseURL)/\(action)?m=\(encoded)&t=\(token(action: action, id: id))"
+        "\(baseURL)/\(action)?m=\(PercentEncoding.encode(id))&t=\(token(action: action, id: id))"
     }
 
     /// The RFC 2369 mailto fallback of List-Unsubscribe, for mail clients without one-click:
     /// `mailto:MAILBOX?subject=unsubscribe%20ID%20TOKEN`. The reply is read back by
     /// `verify(unsubscribeSubject:)` when the mailbox's messages are imported.
     public func mailto(unsubscribe id: String, mailbox: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let encoded = id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
-        return "mailto:\(mailbox)?subject=unsubscribe%20\(encoded.addingPercentEncoding(withAllowedCharacters: allowed) ?? encoded)%20\(token(action: "unsubscribe", id: id))"
+        // Encoded twice: the subject's words are decoded by the mail client, the id by us.
+        "mailto:\(mailbox)?subject=unsubscribe%20\(PercentEncoding.encode(PercentEncoding.encode(id)))%20\(token(action: "unsubscribe", id: id))"
     }
 
     /// The message id an unsubscribe mail's subject names, when its token is valid. Mail clients

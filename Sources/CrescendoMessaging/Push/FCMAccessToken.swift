@@ -67,7 +67,7 @@ public actor FCMAccessToken {
         var request = HTTPClientRequest(url: account.tokenURI)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(ByteBuffer(string: TwilioSMSTransport.form([("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion)])))
+        request.body = .bytes(ByteBuffer(string: PercentEncoding.form([("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion)])))
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .seconds(30))

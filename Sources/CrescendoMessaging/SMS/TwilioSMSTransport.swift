@@ -37,7 +37,7 @@ public struct TwilioSMSTransport: MessageTransport {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Authorization", value: "Basic " + Data("\(accountSID):\(authToken)".utf8).base64EncodedString())
         request.headers.add(name: "I-Twilio-Idempotency-Token", value: message.id)
-        request.body = .bytes(ByteBuffer(string: Self.form([("To", message.address), ("From", from), ("Body", message.parts["text"] ?? "")])))
+        request.body = .bytes(ByteBuffer(string: PercentEncoding.form([("To", message.address), ("From", from), ("Body", message.parts["text"] ?? "")])))
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: timeout)
@@ -58,10 +58,4 @@ public struct TwilioSMSTransport: MessageTransport {
     }
 
     public func shutdown() async {}
-
-    static func form(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
-    }
 }
