@@ -171,13 +171,7 @@ final class FCMServer: @unchecked Sendable {
             return self.rfile.read(int(self.headers.get("Content-Length", "0") or "0"))
 
         def reply(self, status, body, headers=None):
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            for k, v in (headers or {}).items(): self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, body, "application/json; charset=UTF-8", headers)
 
         def do_GET(self):
             self.read_body()
@@ -236,8 +230,7 @@ final class FCMServer: @unchecked Sendable {
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     state["port"] = server.server_address[1]
-    with open(log_path + ".port.tmp", "w") as f: f.write(str(state["port"]))
-    os.rename(log_path + ".port.tmp", log_path + ".port")
+    announce(log_path, str(state["port"]))
     server.serve_forever()
     """#
 
@@ -515,12 +508,7 @@ final class APNsServer: @unchecked Sendable {
             self.rfile.read(int(self.headers.get("Content-Length", "0") or "0"))
             split = urllib.parse.urlsplit(self.path)
             status, body = control(split.path, split.query) or (404, {"reason": "BadPath"})
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, body)
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -531,8 +519,7 @@ final class APNsServer: @unchecked Sendable {
     listener.bind(("127.0.0.1", 0)); listener.listen(128)
     control_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ControlHandler)
     threading.Thread(target=control_server.serve_forever, daemon=True).start()
-    with open(log_path + ".port.tmp", "w") as f: f.write("%d %d" % (listener.getsockname()[1], control_server.server_address[1]))
-    os.rename(log_path + ".port.tmp", log_path + ".port")
+    announce(log_path, "%d %d" % (listener.getsockname()[1], control_server.server_address[1]))
     while True:
         client, _ = listener.accept()
         threading.Thread(target=serve_connection, args=(client, context), daemon=True).start()
@@ -620,11 +607,31 @@ final class APNsServer: @unchecked Sendable {
 
 /// Process plumbing shared by the test servers written in Python (Twilio, the SMS gateway, FCM, APNs).
 enum ScriptedServer {
-    /// Writes `script`, runs it with `python3 script log arguments...` and waits (polling, without
-    /// blocking a thread) for the `.port` file it writes atomically; returns the process and the file's text.
+    /// What every script may call: `send_json(handler, status, body, content_type, headers)` answers
+    /// a request with a JSON body, and `announce(log_path, text)` writes the `.port` file atomically,
+    /// once the server listens (the signal `launch` waits for).
+    static let prelude = #"""
+    import json as _prelude_json, os as _prelude_os
+    def send_json(handler, status, body, content_type="application/json", headers=None):
+        data = _prelude_json.dumps(body).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items(): handler.send_header(k, v)
+        handler.end_headers()
+        handler.wfile.write(data)
+    def announce(log_path, text):
+        with open(log_path + ".port.tmp", "w") as f: f.write(text)
+        _prelude_os.rename(log_path + ".port.tmp", log_path + ".port")
+
+    """#
+
+    /// Writes `script` (after the `prelude`), runs it with `python3 script log arguments...` and waits
+    /// (polling, without blocking a thread) for the `.port` file it announces; returns the process and
+    /// the file's text.
     static func launch(script: String, named name: String, in folder: URL, log: URL, arguments: [String], what: String) async throws -> (Process, String) {
         let scriptFile = folder.appendingPathComponent(name)
-        try Data(script.utf8).write(to: scriptFile)
+        try Data((prelude + "\n" + script).utf8).write(to: scriptFile)
         let errors = folder.appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()

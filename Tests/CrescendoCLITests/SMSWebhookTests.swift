@@ -22,15 +22,9 @@ import Testing
             if status == 200: answer = {"id": "gw-" + uuid.uuid4().hex}
             with lock, open(log_path, "a") as out:
                 out.write(json.dumps({"auth": self.headers.get("Authorization"), "key": self.headers.get("Idempotency-Key"), "body": body, "status": status}) + "\n")
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, answer)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(log_path + ".port.tmp", "w") as f: f.write(str(server.server_address[1]))
-    os.rename(log_path + ".port.tmp", log_path + ".port")
+    announce(log_path, str(server.server_address[1]))
     server.serve_forever()
     """#
 

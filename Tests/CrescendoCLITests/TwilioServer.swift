@@ -29,16 +29,10 @@ final class TwilioServer: @unchecked Sendable {
                 status, body = 201, {"sid": "SM" + uuid.uuid4().hex, "status": "queued", "to": to, "body": fields.get("Body")}
             with lock, open(log_path, "a") as out:
                 out.write(json.dumps({"path": self.path, "auth": self.headers.get("Authorization"), "idempotency": self.headers.get("I-Twilio-Idempotency-Token"), "form": fields, "status": status}) + "\n")
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, body)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(log_path + ".port.tmp", "w") as f: f.write(str(server.server_address[1]))
-    os.rename(log_path + ".port.tmp", log_path + ".port")
+    announce(log_path, str(server.server_address[1]))
     server.serve_forever()
     """#
 
